@@ -1,0 +1,1 @@
+"""Cairkan: claim Jaminan Hari Tua (JHT) from BPJS Ketenagakerjaan."""

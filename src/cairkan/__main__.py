@@ -1,0 +1,3 @@
+from cairkan.cli import main
+
+main()

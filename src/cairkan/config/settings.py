@@ -1,0 +1,252 @@
+"""Settings, read from the environment (twelve-factor) with an embedded default.
+
+With no environment at all Cairkan runs on SQLite under ``var/``, runs background
+tasks in-process, talks to the sandbox registry and bank and prints notifications to
+the console. ``CAIRKAN_ENV=production`` refuses to start without the secrets a real
+deployment needs and turns on the transport-security settings.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+import django_stubs_ext
+import environ
+import structlog
+from django.core.exceptions import ImproperlyConfigured
+
+# Lets admin and queryset classes be subscripted for type checking, at run time too.
+django_stubs_ext.monkeypatch()
+
+env = environ.Env()
+
+CAIRKAN_ENV: str = env.str("CAIRKAN_ENV", default="development")
+if CAIRKAN_ENV not in {"development", "test", "production"}:
+    raise ImproperlyConfigured(
+        f"CAIRKAN_ENV must be development, test or production, not {CAIRKAN_ENV!r}"
+    )
+PRODUCTION = CAIRKAN_ENV == "production"
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+# Run-time state (SQLite file, generated secret, uploads) lives outside the package so
+# that an installed wheel stays read-only.
+VAR_DIR: Path = Path(env.str("CAIRKAN_VAR_DIR", default=str(Path.cwd() / "var"))).resolve()
+
+
+def _local_secret_key() -> str:
+    """A key generated once per checkout, so sessions survive restarts of ``make run``."""
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+if PRODUCTION:
+    SECRET_KEY: str = env.str("SECRET_KEY")  # no default: a missing key must stop the start
+elif CAIRKAN_ENV == "test":
+    SECRET_KEY = env.str("SECRET_KEY", default="test-only-not-secret")
+else:
+    SECRET_KEY = env.str("SECRET_KEY", default="") or _local_secret_key()
+
+DEBUG: bool = env.bool("DEBUG", default=CAIRKAN_ENV == "development")
+ALLOWED_HOSTS: list[str] = env.list(
+    "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
+)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_structlog",
+    "cairkan.members",
+    "cairkan.integrations",
+    "cairkan.demo",
+    "cairkan.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_structlog.middlewares.RequestMiddleware",
+]
+
+ROOT_URLCONF = "cairkan.config.urls"
+WSGI_APPLICATION = "cairkan.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------
+DATABASES: dict[str, dict[str, Any]] = {
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'cairkan.sqlite3'}")
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # IMMEDIATE transactions take the write lock up front, so two writers queue behind
+    # the busy timeout instead of failing with "database is locked" mid-transaction.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+    if not str(DATABASES["default"]["NAME"]).startswith(":memory:"):
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Background tasks -------------------------------------------------------------------
+# Unset broker: tasks run inline in the calling process (the embedded default).
+CELERY_BROKER_URL: str = env.str("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+# --- Gateways to the outside world --------------------------------------------------------
+# A real adapter plugs in by dotted path; its keyword options come from the *_OPTIONS.
+CAIRKAN_REGISTRY_GATEWAY: str = env.str(
+    "CAIRKAN_REGISTRY_GATEWAY",
+    default="cairkan.integrations.registry.sandbox.SandboxPopulationRegistry",
+)
+CAIRKAN_BANK_GATEWAY: str = env.str(
+    "CAIRKAN_BANK_GATEWAY", default="cairkan.integrations.bank.sandbox.SandboxBank"
+)
+_sandbox_latency = CAIRKAN_ENV != "test"
+CAIRKAN_REGISTRY_OPTIONS: dict[str, Any] = {
+    # Dukcapil's web service answers in a few hundred milliseconds on a good day.
+    "latency_ms": (120, 600) if _sandbox_latency else (0, 0),
+    "timeout_s": env.float("CAIRKAN_REGISTRY_TIMEOUT_S", default=5.0),
+    "fault_rate": env.float("CAIRKAN_SANDBOX_FAULT_RATE", default=0.0),
+}
+CAIRKAN_BANK_OPTIONS: dict[str, Any] = {
+    "latency_ms": (150, 900) if _sandbox_latency else (0, 0),
+    "timeout_s": env.float("CAIRKAN_BANK_TIMEOUT_S", default=8.0),
+    "fault_rate": env.float("CAIRKAN_SANDBOX_FAULT_RATE", default=0.0),
+    # Interbank transfers settle asynchronously; the sandbox settles after this delay.
+    "settle_after_s": env.float("CAIRKAN_BANK_SETTLE_AFTER_S", default=30.0),
+}
+
+# --- Internationalisation ------------------------------------------------------------------
+# Members read Bahasa Indonesia first; English is the second language.
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "Asia/Makassar"  # WITA: Kalimantan Selatan
+
+# --- Static files ------------------------------------------------------------------------
+STATIC_URL = "/static/"
+# Production serves files collected by `collectstatic`; elsewhere WhiteNoise finds them
+# in the apps directly, so nothing has to be collected before `make run`.
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static"))) if PRODUCTION else None
+WHITENOISE_USE_FINDERS = not PRODUCTION
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+MEDIA_ROOT = VAR_DIR / "media"
+
+# --- Security ------------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# --- Logging: structured, one event per line -------------------------------------------
+LOG_LEVEL: str = env.str("LOG_LEVEL", default="INFO")
+_renderer: Any = (
+    structlog.processors.JSONRenderer()
+    if PRODUCTION or env.bool("LOG_JSON", default=False)
+    else structlog.dev.ConsoleRenderer(colors=False)
+)
+LOGGING: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "structured": {
+            "()": structlog.stdlib.ProcessorFormatter,
+            "processor": _renderer,
+            "foreign_pre_chain": [
+                structlog.contextvars.merge_contextvars,
+                structlog.processors.TimeStamper(fmt="iso"),
+                structlog.stdlib.add_logger_name,
+                structlog.stdlib.add_log_level,
+            ],
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django_structlog": {"level": LOG_LEVEL},
+    },
+}
+structlog.configure(
+    processors=[
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.filter_by_level,
+        structlog.processors.TimeStamper(fmt="iso"),
+        structlog.stdlib.add_logger_name,
+        structlog.stdlib.add_log_level,
+        structlog.processors.StackInfoRenderer(),
+        structlog.processors.format_exc_info,
+        structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+    ],
+    logger_factory=structlog.stdlib.LoggerFactory(),
+    wrapper_class=structlog.stdlib.BoundLogger,
+    cache_logger_on_first_use=True,
+)
