@@ -1,0 +1,171 @@
+"""The two numbers every member carries: the NIK (population ID) and the KPJ (membership).
+
+NIK layout, per UU 24/2013 on population administration and Permendagri 72/2019:
+``PP KK CC DDMMYY SSSS`` — province, regency/city, district of first registration,
+birth day (+40 for women), month and two-digit year, then a serial from 0001. There is
+no check digit, so only the structure can be verified here; whether the person exists
+is the population registry's answer.
+
+The date inside a NIK is the date at first registration and can disagree with the true
+birth date. Cairkan therefore *rejects* only impossible structures and *warns* when the
+NIK's date or sex disagrees with the registry, trusting the registry (domain reference,
+Decision on NIK).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# ASCII only: ``\d`` would also accept fullwidth and Arabic-Indic digits.
+_DIGITS = re.compile(r"[0-9]+")
+
+
+class Sex(StrEnum):
+    MALE = "M"
+    FEMALE = "F"
+
+
+@dataclass(frozen=True, slots=True)
+class NikParts:
+    province: str
+    regency: str
+    district: str
+    birth_day: int
+    birth_month: int
+    birth_year_2d: int
+    sex: Sex
+    serial: str
+
+    @property
+    def district_code(self) -> str:
+        """Kemendagri code of the district of first registration, e.g. ``63.08.05``."""
+        return f"{self.province}.{self.regency}.{self.district}"
+
+    def birth_date_in(self, century_start: int) -> date | None:
+        """The NIK's birth date in the century starting at ``century_start`` (1900, 2000)."""
+        try:
+            return date(century_start + self.birth_year_2d, self.birth_month, self.birth_day)
+        except ValueError:  # 31 February and the like
+            return None
+
+
+def normalize_number(value: str) -> str:
+    """Drop the spaces, dots and dashes people type into long numbers."""
+    return re.sub(r"[\s.\-]", "", value)
+
+
+def parse_nik(value: str) -> NikParts:
+    """Parse a NIK, raising a ``ValidationError`` that says exactly what is wrong."""
+    nik = normalize_number(value)
+    if nik and not _DIGITS.fullmatch(nik):
+        raise ValidationError(_("NIK may contain digits only."), code="nik_not_digits")
+    if len(nik) != 16:
+        raise ValidationError(
+            _("NIK must be 16 digits; you entered %(count)d."),
+            code="nik_length",
+            params={"count": len(nik)},
+        )
+    if nik[0:2] == "00" or nik[2:4] == "00" or nik[4:6] == "00":
+        raise ValidationError(
+            _("The first six digits of the NIK (province, regency, district) cannot be 00."),
+            code="nik_region",
+        )
+    day = int(nik[6:8])
+    month = int(nik[8:10])
+    if day == 0 or 32 <= day <= 40 or day > 71:
+        raise ValidationError(
+            _(
+                "Digits 7–8 of the NIK are the birth day (women: day + 40), so they must be "
+                "01–31 or 41–71; %(day)s is not possible."
+            ),
+            code="nik_birth_day",
+            params={"day": nik[6:8]},
+        )
+    if month == 0 or month > 12:
+        raise ValidationError(
+            _("Digits 9–10 of the NIK are the birth month, 01–12; %(month)s is not possible."),
+            code="nik_birth_month",
+            params={"month": nik[8:10]},
+        )
+    if nik[12:16] == "0000":
+        raise ValidationError(
+            _("The last four digits of the NIK are a serial number starting at 0001."),
+            code="nik_serial",
+        )
+    sex = Sex.FEMALE if day > 40 else Sex.MALE
+    return NikParts(
+        province=nik[0:2],
+        regency=nik[2:4],
+        district=nik[4:6],
+        birth_day=day - 40 if sex is Sex.FEMALE else day,
+        birth_month=month,
+        birth_year_2d=int(nik[10:12]),
+        sex=sex,
+        serial=nik[12:16],
+    )
+
+
+def validate_nik(value: str) -> None:
+    """Django field validator for a NIK."""
+    parse_nik(value)
+
+
+def validate_kpj(value: str) -> None:
+    """Django field validator for a KPJ: BPJS Ketenagakerjaan's 11-digit membership number."""
+    kpj = normalize_number(value)
+    if kpj and not _DIGITS.fullmatch(kpj):
+        raise ValidationError(_("KPJ number may contain digits only."), code="kpj_not_digits")
+    if len(kpj) != 11:
+        raise ValidationError(
+            _("KPJ number must be 11 digits; you entered %(count)d."),
+            code="kpj_length",
+            params={"count": len(kpj)},
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class NikWarning:
+    code: str
+    message: str
+
+
+def nik_disagreements(nik: str, *, birth_date: date, sex: Sex) -> list[NikWarning]:
+    """What the NIK says that the registry record does not. Warnings only: trust the registry."""
+    parts = parse_nik(nik)
+    warnings: list[NikWarning] = []
+    if (parts.birth_day, parts.birth_month, parts.birth_year_2d) != (
+        birth_date.day,
+        birth_date.month,
+        birth_date.year % 100,
+    ):
+        warnings.append(
+            NikWarning(
+                "nik_birth_date_differs",
+                str(
+                    _(
+                        "The date inside your NIK differs from the birth date in the population "
+                        "registry. This is common and not an error; Cairkan uses the registry's "
+                        "date."
+                    )
+                ),
+            )
+        )
+    if parts.sex != sex:  # ``sex`` may be a plain "M"/"F" str (registry, model field)
+        warnings.append(
+            NikWarning(
+                "nik_sex_differs",
+                str(
+                    _(
+                        "The NIK's day digits suggest a different sex than the population "
+                        "registry records. Cairkan uses the registry's record."
+                    )
+                ),
+            )
+        )
+    return warnings

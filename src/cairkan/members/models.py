@@ -1,0 +1,212 @@
+"""Membership data as BPJS Ketenagakerjaan keeps it: people, employers, KPJ numbers, ledger.
+
+Money is whole rupiah in integer columns (no floats anywhere money is concerned).
+"""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from cairkan.members.identifiers import Sex, validate_kpj, validate_nik
+
+validate_phone = RegexValidator(
+    r"^\+628\d{7,11}$",
+    _("Write the mobile number as +628…, for example +6281234567890."),
+    code="phone_format",
+)
+validate_district_code = RegexValidator(
+    r"^\d{2}\.\d{2}\.\d{2}$",
+    _("A district code looks like 63.08.05 (province.regency.district)."),
+    code="district_code_format",
+)
+validate_employer_number = RegexValidator(
+    r"^\d{8}$",
+    _("An employer registration number (NPP) is 8 digits."),
+    code="npp_format",
+)
+
+
+class Participant(models.Model):
+    """A person known to BPJS Ketenagakerjaan, identified by NIK; holds one or more KPJ."""
+
+    nik = models.CharField(_("NIK"), max_length=16, unique=True, validators=[validate_nik])
+    full_name = models.CharField(_("full name"), max_length=120)
+    birth_date = models.DateField(_("birth date"))
+    sex = models.CharField(
+        _("sex"), max_length=1, choices=[(Sex.MALE, _("male")), (Sex.FEMALE, _("female"))]
+    )
+    mother_maiden_name = models.CharField(_("mother's maiden name"), max_length=120)
+    phone = models.CharField(
+        _("mobile number"), max_length=16, blank=True, validators=[validate_phone]
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sex__in=[Sex.MALE, Sex.FEMALE]), name="participant_sex_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.nik})"
+
+
+class Employer(models.Model):
+    registration_number = models.CharField(
+        _("employer registration number (NPP)"),
+        max_length=8,
+        unique=True,
+        validators=[validate_employer_number],
+    )
+    name = models.CharField(_("name"), max_length=160)
+    district_code = models.CharField(
+        _("district code"), max_length=8, validators=[validate_district_code]
+    )
+    sector = models.CharField(_("sector"), max_length=80, blank=True)
+
+    class Meta:
+        verbose_name = _("employer")
+        verbose_name_plural = _("employers")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.registration_number})"
+
+
+class SeparationReason(models.TextChoices):
+    """Why a membership ended, as the employer (or an heir) reports it."""
+
+    RESIGNATION = "resignation", _("resignation")
+    TERMINATION = "termination", _("termination of employment (PHK)")
+    CONTRACT_END = "contract_end", _("fixed-term contract ended")
+    RETIREMENT = "retirement", _("retirement")
+    DEATH = "death", _("death")
+    PERMANENT_DISABILITY = "permanent_disability", _("permanent total disability")
+    LEAVING_INDONESIA = "leaving_indonesia", _("leaving Indonesia for good")
+
+
+class MembershipStatus(models.TextChoices):
+    # Non-active means the employer has reported the departure (or stopped the
+    # membership); until then a member who has left still shows as active.
+    ACTIVE = "active", _("active")
+    NON_ACTIVE = "non_active", _("non-active")
+
+
+class Membership(models.Model):
+    """One KPJ number: a period of membership through one employer."""
+
+    kpj = models.CharField(_("KPJ number"), max_length=11, unique=True, validators=[validate_kpj])
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="memberships"
+    )
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="memberships")
+    start_date = models.DateField(_("membership start"))
+    separation_date = models.DateField(_("separation date"), null=True, blank=True)
+    separation_reason = models.CharField(
+        _("separation reason"),
+        max_length=24,
+        choices=SeparationReason.choices,
+        blank=True,
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=MembershipStatus.choices,
+        default=MembershipStatus.ACTIVE,
+    )
+    contractual_retirement_age = models.PositiveSmallIntegerField(
+        _("retirement age in the work contract"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(40), MaxValueValidator(70)],
+        help_text=_("Leave empty when the contract names none; the JHT age of 56 applies."),
+    )
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(separation_date__isnull=True) | Q(separation_date__gte=F("start_date")),
+                name="membership_separation_after_start",
+            ),
+            models.CheckConstraint(
+                condition=(Q(separation_date__isnull=True) & Q(separation_reason=""))
+                | (Q(separation_date__isnull=False) & ~Q(separation_reason="")),
+                name="membership_separation_date_and_reason_together",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=MembershipStatus.values), name="membership_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(contractual_retirement_age__isnull=True)
+                | Q(contractual_retirement_age__gte=40, contractual_retirement_age__lte=70),
+                name="membership_retirement_age_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.kpj
+
+
+class Contribution(models.Model):
+    """One month's JHT contribution on one KPJ, as paid by the employer."""
+
+    membership = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="contributions"
+    )
+    period = models.DateField(_("month"), help_text=_("First day of the month paid for."))
+    wage = models.PositiveBigIntegerField(_("reported monthly wage (Rp)"))
+    worker_share = models.PositiveBigIntegerField(_("worker's share (Rp)"))
+    employer_share = models.PositiveBigIntegerField(_("employer's share (Rp)"))
+    paid_on = models.DateField(_("payment date"))
+
+    class Meta:
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership", "period"], name="contribution_one_per_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} {self.period:%Y-%m}"
+
+
+class ReturnRate(models.Model):
+    """The development return (hasil pengembangan) credited on JHT balances for a year.
+
+    PP 46/2015 Art. 23: at least the average 12-month deposit rate of state banks. The
+    rate is an operator-maintained table, one row per year, never a literal in code.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    rate_percent = models.DecimalField(
+        _("rate (% per year)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(30)],
+    )
+    source = models.CharField(_("source"), max_length=200)
+
+    class Meta:
+        verbose_name = _("development-return rate")
+        verbose_name_plural = _("development-return rates")
+        ordering = ["year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rate_percent__gte=0) & Q(rate_percent__lte=30),
+                name="return_rate_plausible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.rate_percent}%"
