@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from cairkan.integrations.models import SandboxBankAccount, SandboxRegistryRecord, SandboxTransfer
+
+
+@admin.register(SandboxRegistryRecord)
+class SandboxRegistryRecordAdmin(admin.ModelAdmin[SandboxRegistryRecord]):
+    list_display = ["nik", "full_name", "birth_date", "sex", "deceased_on", "fault"]
+    search_fields = ["=nik", "full_name"]
+    list_filter = ["fault", "sex"]
+
+
+@admin.register(SandboxBankAccount)
+class SandboxBankAccountAdmin(admin.ModelAdmin[SandboxBankAccount]):
+    list_display = ["bank_code", "account_number", "holder_name", "status", "fault"]
+    search_fields = ["=account_number", "holder_name"]
+    list_filter = ["bank_code", "status", "fault"]
+
+
+@admin.register(SandboxTransfer)
+class SandboxTransferAdmin(admin.ModelAdmin[SandboxTransfer]):
+    list_display = ["reference", "bank_code", "account_number", "amount", "outcome", "settles_at"]
+    search_fields = ["=reference", "=account_number"]

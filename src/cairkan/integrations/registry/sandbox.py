@@ -1,0 +1,64 @@
+"""A population registry backed by Cairkan's own sandbox table.
+
+Behaves like the real web service: every call costs latency, slow calls time out,
+outages happen at the configured rate, and records can carry a scripted fault.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+
+from cairkan.integrations.conditions import GatewayTimeout, GatewayUnavailable, NetworkConditions
+from cairkan.integrations.models import SandboxFault, SandboxRegistryRecord
+from cairkan.integrations.registry.base import (
+    PersonNotFound,
+    RegistryPerson,
+    RegistryTimeout,
+    RegistryUnavailable,
+)
+
+
+class SandboxPopulationRegistry:
+    def __init__(
+        self,
+        *,
+        latency_ms: tuple[int, int] = (0, 0),
+        timeout_s: float = 5.0,
+        fault_rate: float = 0.0,
+        rng: random.Random | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.network = NetworkConditions(
+            latency_ms=tuple(latency_ms),  # type: ignore[arg-type]
+            timeout_s=timeout_s,
+            fault_rate=fault_rate,
+            rng=rng or random.Random(),
+            sleep=sleep,
+        )
+
+    def lookup(self, nik: str) -> RegistryPerson:
+        record = SandboxRegistryRecord.objects.filter(nik=nik).first()
+        fault = record.fault if record else SandboxFault.NONE
+        try:
+            if fault == SandboxFault.UNAVAILABLE:
+                raise GatewayUnavailable("registry unavailable")
+            self.network.round_trip(scripted_timeout=fault == SandboxFault.TIMEOUT)
+        except GatewayTimeout as exc:
+            raise RegistryTimeout(str(exc)) from exc
+        except GatewayUnavailable as exc:
+            raise RegistryUnavailable(str(exc)) from exc
+        if record is None:
+            raise PersonNotFound(nik)
+        return RegistryPerson(
+            nik=record.nik,
+            full_name=record.full_name,
+            birth_date=record.birth_date,
+            birthplace=record.birthplace,
+            sex=record.sex,
+            address=record.address,
+            district_code=record.district_code,
+            deceased_on=record.deceased_on,
+            photo_jpeg=bytes(record.photo_jpeg) if record.photo_jpeg else None,
+        )
