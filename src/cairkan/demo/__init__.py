@@ -1,0 +1,1 @@
+"""Deterministic demo population of Kabupaten Hulu Sungai Utara."""

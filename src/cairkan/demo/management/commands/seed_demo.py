@@ -1,0 +1,115 @@
+"""``cairkan seed-demo``: load the demo population of Hulu Sungai Utara."""
+
+from __future__ import annotations
+
+import time
+from argparse import ArgumentParser, ArgumentTypeError
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from cairkan.demo import loader
+from cairkan.demo.personas import PERSONA_STORIES
+from cairkan.demo.population import generate
+
+APP_LIMIT = 15_000_000  # Rp; the app limit from May 2025, for the summary only
+DEMO_OPERATOR = ("operator", "cairkan-demo")
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ArgumentTypeError(f"{value!r} is not a date like 2026-11-23") from None
+
+
+def _non_negative(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 0:
+        raise ArgumentTypeError("must be 0 or more")
+    return number
+
+
+class Command(BaseCommand):
+    help = "Load a deterministic demo population of Kabupaten Hulu Sungai Utara."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--members",
+            type=_non_negative,
+            default=2000,
+            help="people in all, the named personas included (default 2000)",
+        )
+        parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+        parser.add_argument(
+            "--as-of", type=_iso_date, default=None, help="the demo's 'today' (default: today)"
+        )
+        group = parser.add_mutually_exclusive_group()
+        group.add_argument(
+            "--if-empty", action="store_true", help="do nothing when members are already loaded"
+        )
+        group.add_argument(
+            "--reset", action="store_true", help="delete all member and sandbox data first"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:
+            raise CommandError("seed-demo refuses to run with CAIRKAN_ENV=production.")
+        if loader.has_demo_data():
+            if options["if_empty"]:
+                self.stdout.write("Demo data already loaded; nothing to do.")
+                self._operator()
+                return
+            if not options["reset"]:
+                raise CommandError(
+                    "Members are already loaded. Use --reset to replace them or --if-empty "
+                    "to keep them."
+                )
+            loader.clear()
+        as_of = options["as_of"] or timezone.localdate()
+        started = time.perf_counter()
+        population = generate(members=options["members"], seed=options["seed"], as_of=as_of)
+        generated = time.perf_counter()
+        summary = loader.load(population)
+        finished = time.perf_counter()
+        self._operator()
+
+        above = sum(1 for total in summary.contributed_by_person.values() if total > APP_LIMIT)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded {summary.participants} participants, {summary.memberships} memberships, "
+                f"{summary.employers} employers, {summary.contributions} monthly contributions, "
+                f"{summary.registry_records} registry records and {summary.bank_accounts} bank "
+                f"accounts (seed {population.seed}, as of {as_of}) in {finished - started:.1f} s "
+                f"(generate {generated - started:.1f} s)."
+            )
+        )
+        self.stdout.write(
+            f"Contributions alone exceed the Rp 15 juta app limit for {above} of "
+            f"{summary.participants} people (returns come on top)."
+        )
+        self.stdout.write("Named demo members (NIK, KPJ, bank account):")
+        for person in population.people:
+            if not person.persona:
+                continue
+            kpjs = "/".join(m.kpj for m in person.memberships)
+            account = person.bank_accounts[0]
+            self.stdout.write(
+                f"  {person.full_name:<16} NIK {person.nik}  KPJ {kpjs}  "
+                f"bank {account.bank_code}-{account.account_number}: "
+                f"{PERSONA_STORIES[person.persona]}"
+            )
+
+    def _operator(self) -> None:
+        """A back-office login for the demo; never created in production (checked above)."""
+        username, password = DEMO_OPERATOR
+        user_model = get_user_model()
+        if not user_model.objects.filter(username=username).exists():
+            user_model.objects.create_superuser(username=username, password=password, email="")
