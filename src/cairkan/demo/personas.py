@@ -198,13 +198,13 @@ def personas(as_of: date) -> list[PersonSpec]:
 
 PERSONA_STORIES: dict[str, str] = {
     "rina": "resigned 45 days ago, membership non-active, small balance: claims in the app",
-    "siti": "aged 64, retired at 56 in 2018, large balance: above the app limit",
+    "siti": "retired at 56 in 2018, large balance: above the app limit",
     "ahmad": "still working, member for over 12 years: may take a 10% or 30% partial",
     "nor": "resigned 10 days ago: the one-month waiting period is not over",
     "rusdi": "two KPJ numbers: an old one ended by termination and a current one",
     "arsyad": "registry spells the name 'Muhamad'; the bank account is dormant",
     "rahmadi": "died 120 days ago per the registry; employer has not reported it",
     "bahrudin": "terminated 60 days ago; the bank account is in his wife's name",
-    "jumberi": "aged 68 and still working: may claim for retirement",
+    "jumberi": "past 56 and still working: may claim for retirement",
     "hamdani": "the registry never answers in time for this NIK (scripted time-out)",
 }

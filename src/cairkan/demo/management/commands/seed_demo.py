@@ -13,7 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from cairkan.demo import loader
-from cairkan.demo.personas import PERSONA_STORIES
+from cairkan.demo.dates import age_on
+from cairkan.demo.personas import PERSONA_STORIES, personas
 from cairkan.demo.population import generate
 
 APP_LIMIT = 15_000_000  # Rp; the app limit from May 2025, for the summary only
@@ -66,6 +67,7 @@ class Command(BaseCommand):
             if options["if_empty"]:
                 self.stdout.write("Demo data already loaded; nothing to do.")
                 self._operator()
+                self._personas(options["as_of"] or timezone.localdate())
                 return
             if not options["reset"]:
                 raise CommandError(
@@ -95,14 +97,16 @@ class Command(BaseCommand):
             f"Contributions alone exceed the Rp 15 juta app limit for {above} of "
             f"{summary.participants} people (returns come on top)."
         )
+        self._personas(as_of)
+
+    def _personas(self, as_of: date) -> None:
         self.stdout.write("Named demo members (NIK, KPJ, bank account):")
-        for person in population.people:
-            if not person.persona:
-                continue
+        for person in personas(as_of):
             kpjs = "/".join(m.kpj for m in person.memberships)
             account = person.bank_accounts[0]
+            age = age_on(person.birth_date, as_of)
             self.stdout.write(
-                f"  {person.full_name:<16} NIK {person.nik}  KPJ {kpjs}  "
+                f"  {person.full_name:<16} {age:>2} y  NIK {person.nik}  KPJ {kpjs}  "
                 f"bank {account.bank_code}-{account.account_number}: "
                 f"{PERSONA_STORIES[person.persona]}"
             )
