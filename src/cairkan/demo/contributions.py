@@ -10,10 +10,10 @@ import random
 from collections.abc import Iterator
 from datetime import date
 
-from cairkan.demo.dates import add_months, month_start
 from cairkan.demo.reference import wage_floor
 from cairkan.demo.specs import MembershipSpec
-from cairkan.members.contributions import contribution_shares
+from cairkan.jht.contributions import contribution_shares
+from cairkan.jht.dates import add_months, month_start
 
 ContributionRow = tuple[date, int, int, int, date]  # period, wage, worker, employer, paid_on
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from cairkan.demo.dates import add_months, add_years
 from cairkan.demo.specs import BankAccountSpec, MembershipSpec, PersonSpec
+from cairkan.jht.dates import add_months, add_years
 
 PERSONA_KPJ_PREFIX = "2300000"  # generated KPJ numbers never start with this
 

@@ -13,7 +13,6 @@ import random
 from datetime import date, timedelta
 
 from cairkan.demo import reference as ref
-from cairkan.demo.dates import add_years
 from cairkan.demo.personas import PERSONA_KPJ_PREFIX, personas
 from cairkan.demo.specs import (
     BankAccountSpec,
@@ -22,6 +21,7 @@ from cairkan.demo.specs import (
     PersonSpec,
     Population,
 )
+from cairkan.jht.dates import add_years
 
 JHT_AGE = 56  # PP 46/2015 Art. 26 as changed by PP 60/2015; Permenaker 4/2022 Art. 6(1)
 EARLIEST_START = date(1993, 1, 1)  # JHT under Jamsostek, PP 14/1993

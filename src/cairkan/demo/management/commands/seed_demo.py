@@ -13,9 +13,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from cairkan.demo import loader
-from cairkan.demo.dates import age_on
 from cairkan.demo.personas import PERSONA_STORIES, personas
 from cairkan.demo.population import generate
+from cairkan.jht.dates import age_on
 
 APP_LIMIT = 15_000_000  # Rp; the app limit from May 2025, for the summary only
 DEMO_OPERATOR = ("operator", "cairkan-demo")
