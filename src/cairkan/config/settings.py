@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django_structlog",
     "cairkan.members",
     "cairkan.integrations",
+    "cairkan.rules",
     "cairkan.demo",
     "cairkan.web",
 ]
@@ -232,6 +233,7 @@ LOGGING: dict[str, Any] = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "numexpr": {"level": "WARNING"},  # OpenFisca's numexpr announces its thread count
         "django_structlog": {"level": LOG_LEVEL},
     },
 }

@@ -113,8 +113,7 @@ class _Reader:
 
     def rupiah(self, name: str, value: Any, *, positive: bool = False) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int):
-            hint = " (whole rupiah, no decimals)" if isinstance(value, float) else ""
-            self.error(name, f"must be a whole number of rupiah, not {_kind(value)}{hint}")
+            self.error(name, f"must be a whole number of rupiah, not {_kind(value)}")
             return None
         if value < (1 if positive else 0):
             self.error(name, "must be more than 0" if positive else "cannot be negative")
@@ -136,10 +135,11 @@ def _raise() -> date:
 def _kind(value: Any) -> str:
     if value is None:
         return "null"
+    if isinstance(value, float):
+        return f"the decimal number {value!r}"
     return {
         bool: "true/false",
         int: "a number",
-        float: "a number",
         str: f"the text {value!r}",
         list: "a list",
         dict: "an object",

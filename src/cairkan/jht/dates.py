@@ -43,6 +43,7 @@ def add_months_array(days: DateArray, months: npt.ArrayLike) -> DateArray:
     day_index = (days - month_of.astype("datetime64[D]")).astype(np.int64)  # 0-based
     target = month_of + np.asarray(months, dtype=np.int64)
     target_start = target.astype("datetime64[D]")
-    month_length = ((target + 1).astype("datetime64[D]") - target_start).astype(np.int64)
+    next_start = (target + np.timedelta64(1, "M")).astype("datetime64[D]")
+    month_length = (next_start - target_start).astype(np.int64)
     result: DateArray = target_start + np.minimum(day_index, month_length - 1)
     return result
