@@ -10,9 +10,9 @@ import pytest
 from django.core.management import call_command
 
 from cairkan.demo.contributions import last_paid_period, ledger
-from cairkan.jht.dates import add_months, age_on
 from cairkan.demo.population import generate
 from cairkan.integrations.models import SandboxBankAccount, SandboxRegistryRecord
+from cairkan.jht.dates import add_months, age_on
 from cairkan.members.identifiers import parse_nik
 from cairkan.members.models import Contribution, Membership, Participant
 
