@@ -22,7 +22,14 @@ from cairkan.integrations.models import (
     SandboxRegistryRecord,
     SandboxTransfer,
 )
-from cairkan.members.models import Contribution, Employer, Membership, Participant, ReturnRate
+from cairkan.members.models import (
+    Contribution,
+    Employer,
+    Membership,
+    Participant,
+    ReturnCredit,
+    ReturnRate,
+)
 
 BATCH = 5000
 # membership_id, period, wage, worker_share, employer_share, paid_on (dates as ISO text)
@@ -56,6 +63,7 @@ def clear() -> None:
     """Remove every member record and every sandbox record."""
     with transaction.atomic():
         for model in (
+            ReturnCredit,
             Contribution,
             Membership,
             Participant,

@@ -176,6 +176,8 @@ class Contribution(models.Model):
                 fields=["membership", "period"], name="contribution_one_per_month"
             ),
         ]
+        # Returns are credited by calendar year of payment: a year's rows by date.
+        indexes = [models.Index(fields=["paid_on"], name="contribution_paid_on")]
 
     def __str__(self) -> str:
         return f"{self.membership_id} {self.period:%Y-%m}"
@@ -210,3 +212,39 @@ class ReturnRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.rate_percent}%"
+
+
+class ReturnCredit(models.Model):
+    """The development return credited to one KPJ for one year, and the balance it made.
+
+    One row per (KPJ, year), written by ``credit_returns``; the unique constraint is what
+    makes crediting a year twice change nothing. Method: docs/rules.md, "Balance".
+    """
+
+    membership = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="return_credits"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    opening_balance = models.PositiveBigIntegerField(_("opening balance (Rp)"))
+    contributions = models.PositiveBigIntegerField(_("contributions paid in the year (Rp)"))
+    rate_percent = models.DecimalField(_("rate (% per year)"), max_digits=5, decimal_places=2)
+    amount = models.PositiveBigIntegerField(_("return credited (Rp)"))
+    closing_balance = models.PositiveBigIntegerField(_("closing balance (Rp)"))
+    credited_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("credited return")
+        verbose_name_plural = _("credited returns")
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "year"], name="return_credit_once"),
+            models.CheckConstraint(
+                condition=Q(
+                    closing_balance=F("opening_balance") + F("contributions") + F("amount")
+                ),
+                name="return_credit_adds_up",
+            ),
+        ]
+        indexes = [models.Index(fields=["year"], name="return_credit_year")]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} {self.year}: {self.amount}"

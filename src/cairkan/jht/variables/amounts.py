@@ -65,9 +65,13 @@ class final_tax(RupiahVariable):
         scale = parameters(period).tax.final_lump_sum
         earlier = member("prior_payouts_in_tax_window", period)
         together = earlier + member("gross", period)
-        # The tax on this payment is what the band adds for it on top of the earlier ones.
-        scaled = marginal_tax_scaled(together, scale) - marginal_tax_scaled(earlier, scale)
-        return scaled // BASIS
+        # The tax on this payment is the lump sum's tax less the tax on the earlier payments,
+        # each rounded down first (what was withheld), so the withholdings add up to the lump
+        # sum's tax rounded down; rounding the difference would lose a rupiah when both
+        # fractions add up past one (50 000 010 then 10: 0 + 0 withheld, lump sum's tax 1).
+        lump_sum_tax = marginal_tax_scaled(together, scale) // BASIS
+        withheld_before = marginal_tax_scaled(earlier, scale) // BASIS
+        return lump_sum_tax - withheld_before
 
 
 class progressive_tax(RupiahVariable):

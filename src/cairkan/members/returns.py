@@ -1,0 +1,127 @@
+"""Credit a year's development return to every membership, set-based and idempotent."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from decimal import Decimal
+
+import numpy as np
+import structlog
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Sum
+from django.db.models.functions import ExtractMonth
+from django.utils import timezone
+
+from cairkan.jht.balance import rate_basis_points, yearly_return
+from cairkan.members.models import Contribution, ReturnCredit, ReturnRate
+
+log = structlog.get_logger(__name__)
+PAID = F("worker_share") + F("employer_share")
+
+
+class ReturnsError(Exception):
+    """The year cannot be credited now; the message says why and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class CreditSummary:
+    year: int
+    rate_percent: Decimal
+    credited: int  # memberships credited by this run
+    already_credited: int  # memberships that had this year's credit before the run
+    total_returned: int  # rupiah credited by this run
+
+
+def _check_can_credit(year: int, today: date) -> ReturnRate:
+    if year >= today.year:
+        raise ReturnsError(f"{year} has not ended yet; its return is credited after 31 December.")
+    rate = ReturnRate.objects.filter(year=year).first()
+    if rate is None:
+        raise ReturnsError(
+            f"No development-return rate for {year}. Enter it first (back office → "
+            "development-return rates)."
+        )
+    first_paid = Contribution.objects.order_by("paid_on").values_list("paid_on", flat=True).first()
+    if first_paid is not None:
+        # Crediting a year on top of an uncredited earlier one would build on a wrong
+        # opening balance: earlier years with a rate must be credited first.
+        rated = ReturnRate.objects.filter(year__gte=first_paid.year, year__lt=year)
+        missing = sorted(
+            rated.exclude(year__in=ReturnCredit.objects.values("year").distinct()).values_list(
+                "year", flat=True
+            )
+        )
+        if missing:
+            years = ", ".join(str(y) for y in missing)
+            raise ReturnsError(f"Credit the earlier years first: {years}.")
+    return rate
+
+
+def _openings(year: int, start: date) -> dict[int, int]:
+    """Opening balance on 1 January of ``year`` for every membership that has one."""
+    previous = ReturnCredit.objects.filter(year=year - 1)
+    openings = dict(previous.values_list("membership_id", "closing_balance"))
+    # Without last year's row (the first year credited, or a year without a rate before
+    # it), the opening is everything paid before plus every return credited before.
+    no_previous = ~Exists(previous.filter(membership_id=OuterRef("membership_id")))
+    paid = (
+        Contribution.objects.filter(paid_on__lt=start)
+        .filter(no_previous)
+        .values("membership_id")
+        .annotate(total=Sum(PAID))
+    )
+    for row in paid:
+        openings[row["membership_id"]] = row["total"]
+    credited = (
+        ReturnCredit.objects.filter(year__lt=year)
+        .filter(no_previous)
+        .values("membership_id")
+        .annotate(total=Sum("amount"))
+    )
+    for row in credited:
+        openings[row["membership_id"]] = openings.get(row["membership_id"], 0) + row["total"]
+    return openings
+
+
+def credit_returns(*, year: int, today: date | None = None) -> CreditSummary:
+    """Credit ``year``'s return to every membership not yet credited for it."""
+    rate = _check_can_credit(year, today or timezone.localdate())
+    points = rate_basis_points(rate.rate_percent)
+    start, end = date(year, 1, 1), date(year + 1, 1, 1)
+    with transaction.atomic():
+        already = set(
+            ReturnCredit.objects.filter(year=year).values_list("membership_id", flat=True)
+        )
+        openings = _openings(year, start)
+        during = {
+            row["membership_id"]: (row["total"], row["weighted"])
+            for row in Contribution.objects.filter(paid_on__gte=start, paid_on__lt=end)
+            .values("membership_id")
+            .annotate(total=Sum(PAID), weighted=Sum(PAID * (12 - ExtractMonth("paid_on"))))
+        }
+        ids = np.array(sorted((openings.keys() | during.keys()) - already), dtype=np.int64)
+        opening = np.array([openings.get(i, 0) for i in ids], dtype=np.int64)
+        paid = np.array([during.get(i, (0, 0))[0] for i in ids], dtype=np.int64)
+        weighted = np.array([during.get(i, (0, 0))[1] for i in ids], dtype=np.int64)
+        amount = yearly_return(opening, weighted, points)
+        closing = opening + paid + amount
+        ReturnCredit.objects.bulk_create(
+            [
+                ReturnCredit(
+                    membership_id=int(m),
+                    year=year,
+                    opening_balance=int(o),
+                    contributions=int(c),
+                    rate_percent=rate.rate_percent,
+                    amount=int(a),
+                    closing_balance=int(z),
+                )
+                for m, o, c, a, z in zip(ids, opening, paid, amount, closing, strict=True)
+            ],
+            batch_size=5000,
+            ignore_conflicts=True,  # a concurrent run credited some first: keep theirs
+        )
+    summary = CreditSummary(year, rate.rate_percent, len(ids), len(already), int(amount.sum()))
+    log.info("returns_credited", **asdict(summary))
+    return summary
