@@ -30,6 +30,7 @@ from cairkan.members.models import (
     ReturnCredit,
     ReturnRate,
 )
+from cairkan.members.returns import credit_returns
 
 BATCH = 5000
 # membership_id, period, wage, worker_share, employer_share, paid_on (dates as ISO text)
@@ -163,6 +164,17 @@ def load(population: Population) -> LoadSummary:
             _ledger_rows(population, kpj_to_id, owner, summary.contributed_by_person)
         )
     return summary
+
+
+def credit_past_returns(as_of: date) -> list[int]:
+    """Credit every finished year's return, oldest first, as an operator would have."""
+    first = Contribution.objects.order_by("paid_on").values_list("paid_on", flat=True).first()
+    if first is None:
+        return []
+    years = list(range(first.year, as_of.year))
+    for year in years:
+        credit_returns(year=year, today=as_of)
+    return years
 
 
 def _return_rates(as_of: date) -> list[ReturnRate]:

@@ -80,6 +80,8 @@ class Command(BaseCommand):
         population = generate(members=options["members"], seed=options["seed"], as_of=as_of)
         generated = time.perf_counter()
         summary = loader.load(population)
+        loaded = time.perf_counter()
+        credited = loader.credit_past_returns(as_of)
         finished = time.perf_counter()
         self._operator()
 
@@ -90,7 +92,8 @@ class Command(BaseCommand):
                 f"{summary.employers} employers, {summary.contributions} monthly contributions, "
                 f"{summary.registry_records} registry records and {summary.bank_accounts} bank "
                 f"accounts (seed {population.seed}, as of {as_of}) in {finished - started:.1f} s "
-                f"(generate {generated - started:.1f} s)."
+                f"(generate {generated - started:.1f} s, load {loaded - generated:.1f} s, "
+                f"credit {len(credited)} years of returns {finished - loaded:.1f} s)."
             )
         )
         self.stdout.write(
