@@ -7,7 +7,7 @@ simulation, and each group is computed as numpy columns in one pass.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -82,9 +82,11 @@ def decide_columns(
     return {name: simulation.calculate(name, day) for name in outputs}
 
 
-def _payment_days(as_of: date, balance: int) -> int:
+def _payment_days(as_of: date) -> Callable[[int], int]:
+    """The service level on ``as_of``: working days to pay a balance of a given size."""
     level = system().parameters(as_of.isoformat()).jht.service_level_working_days
-    return int(level.short if balance <= level.small_balance_limit else level.long)
+    short, long, limit = int(level.short), int(level.long), int(level.small_balance_limit)
+    return lambda balance: short if balance <= limit else long
 
 
 def _columns(cases: Sequence[Case]) -> dict[str, npt.NDArray[Any]]:
@@ -133,6 +135,7 @@ def decide_many(cases: Sequence[Case]) -> list[Decision]:
         group = [cases[i] for i in indexes]
         out = decide_columns(as_of, _columns(group))
         threshold = int(system().parameters(as_of.isoformat()).jht.npwp_threshold)
+        payment_days = _payment_days(as_of)
         for row, index in enumerate(indexes):
             refusals = tuple(code for code in REFUSAL_CODES if out[REFUSAL_VARIABLES[code]][row])
             decisions[index] = Decision(
@@ -146,7 +149,7 @@ def decide_many(cases: Sequence[Case]) -> list[Decision]:
                 net=int(out["net"][row]),
                 channels=tuple(c for c, v in CHANNEL_VARIABLES.items() if out[v][row]),
                 documents=tuple(d for d, v in DOCUMENT_VARIABLES.items() if out[v][row]),
-                payment_within_working_days=_payment_days(as_of, group[row].balance),
+                payment_within_working_days=payment_days(group[row].balance),
                 condition_dates={
                     code: _to_date(out[_DATE_OF_REFUSAL[code]][row])
                     for code in refusals
