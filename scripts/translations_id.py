@@ -88,6 +88,40 @@ ID = {
     "source": "sumber",
     "development-return rate": "tingkat hasil pengembangan",
     "development-return rates": "tingkat hasil pengembangan",
+    "opening balance (Rp)": "saldo awal (Rp)",
+    "contributions paid in the year (Rp)": "iuran yang dibayar dalam tahun itu (Rp)",
+    "return credited (Rp)": "hasil pengembangan yang dikreditkan (Rp)",
+    "closing balance (Rp)": "saldo akhir (Rp)",
+    "credited return": "hasil pengembangan yang dikreditkan",
+    "credited returns": "hasil pengembangan yang dikreditkan",
+    # members: the JHT statement (PDF; Helvetica shows Latin-1 only: no en dash here)
+    "Name: %(name)s": "Nama: %(name)s",
+    "NIK: %(nik)s": "NIK: %(nik)s",
+    "KPJ numbers: %(kpjs)s": "Nomor KPJ: %(kpjs)s",
+    "Statement date: %(date)s": "Tanggal rincian: %(date)s",
+    "Year": "Tahun",
+    "Contributions paid": "Iuran dibayar",
+    "Return credited": "Hasil pengembangan",
+    "Rate": "Tingkat hasil",
+    "Balance at year end": "Saldo akhir tahun",
+    "not credited yet": "belum dikreditkan",
+    "Balance on %(date)s: %(amount)s": "Saldo per %(date)s: %(amount)s",
+    "How the balance grows: the development return is credited once a year, at the end of "
+    "the year, at that year's rate. The balance at the start of the year earns the full "
+    "rate; a contribution paid in month m earns (12 - m)/12 of it (paid in January 11/12, in "
+    "December nothing that year). Each year's return is rounded down to the rupiah.": "Cara saldo bertambah: hasil pengembangan dikreditkan sekali setahun, pada akhir "
+    "tahun, dengan tingkat hasil tahun itu. Saldo awal tahun mendapat tingkat hasil penuh; "
+    "iuran yang dibayar pada bulan ke-m mendapat (12 - m)/12 darinya (dibayar Januari 11/12, "
+    "Desember belum mendapat apa-apa tahun itu). Hasil pengembangan setiap tahun dibulatkan "
+    "ke bawah ke rupiah penuh.",
+    "The return of the current year is credited after 31 December; until then it shows as "
+    "not credited yet and counts 0 in the balance.": "Hasil pengembangan tahun berjalan dikreditkan setelah 31 Desember; sampai saat itu "
+    "tertulis belum dikreditkan dan dihitung 0 dalam saldo.",
+    "* Rates marked with an asterisk are illustrative values in demo data, not official "
+    "rates of BPJS Ketenagakerjaan.": "* Tingkat hasil yang bertanda bintang adalah nilai ilustrasi dalam data demo, bukan "
+    "tingkat hasil resmi BPJS Ketenagakerjaan.",
+    "illustrative": "ilustratif",
+    "A made-up value (demo data), not a rate BPJS Ketenagakerjaan credited.": "Nilai rekaan (data demo), bukan tingkat yang dikreditkan BPJS Ketenagakerjaan.",
     # web
     "Skip to content": "Langsung ke isi",
     "Cairkan is open-source software. It is not an official BPJS Ketenagakerjaan service.": "Cairkan adalah perangkat lunak sumber terbuka. Cairkan bukan layanan resmi BPJS "
@@ -130,4 +164,9 @@ ID = {
     "wajah terkunci, Anda bisa menunggu lalu mencoba lagi, atau memesan panggilan video "
     "dengan petugas — tanpa harus datang ke kantor.",
     "Staff sign-in": "Masuk untuk petugas",
+    # web: back office (statement download)
+    "as_of must be a date written year-month-day, like 2026-11-23; %(value)s is not such a "
+    "date.": "as_of harus berupa tanggal dengan urutan tahun-bulan-tanggal, misalnya "
+    "2026-11-23; %(value)s bukan tanggal seperti itu.",
+    "No participant has the NIK %(nik)s.": "Tidak ada peserta dengan NIK %(nik)s.",
 }

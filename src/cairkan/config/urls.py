@@ -1,11 +1,16 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from cairkan.web import views
+from cairkan.web import statements, views
 
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    re_path(
+        r"^back-office/statements/(?P<nik>[^/.]+)\.(?P<fmt>pdf|csv)$",
+        statements.download,
+        name="statement_download",
+    ),
 ]

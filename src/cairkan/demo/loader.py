@@ -194,6 +194,7 @@ def _return_rates(as_of: date) -> list[ReturnRate]:
                     year=year,
                     rate_percent=ILLUSTRATIVE_RETURN_RATES[year],
                     source="Illustrative demo value, not an official rate",
+                    illustrative=True,
                 )
             )
     return rates

@@ -43,4 +43,4 @@ class ContributionAdmin(admin.ModelAdmin[Contribution]):
 
 @admin.register(ReturnRate)
 class ReturnRateAdmin(admin.ModelAdmin[ReturnRate]):
-    list_display = ["year", "rate_percent", "source"]
+    list_display = ["year", "rate_percent", "illustrative", "source"]

@@ -198,6 +198,11 @@ class ReturnRate(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(30)],
     )
     source = models.CharField(_("source"), max_length=200)
+    illustrative = models.BooleanField(
+        _("illustrative"),
+        default=False,
+        help_text=_("A made-up value (demo data), not a rate BPJS Ketenagakerjaan credited."),
+    )
 
     class Meta:
         verbose_name = _("development-return rate")
