@@ -5,16 +5,16 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
+from itertools import batched
 
 import numpy as np
 import structlog
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Sum
-from django.db.models.functions import ExtractMonth
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Sum, Value, When
 from django.utils import timezone
 
 from cairkan.jht.balance import rate_basis_points, yearly_return
-from cairkan.members.models import Contribution, ReturnCredit, ReturnRate
+from cairkan.members.models import Contribution, Membership, ReturnCredit, ReturnRate
 
 log = structlog.get_logger(__name__)
 PAID = F("worker_share") + F("employer_share")
@@ -63,25 +63,41 @@ def _openings(year: int, start: date) -> dict[int, int]:
     previous = ReturnCredit.objects.filter(year=year - 1)
     openings = dict(previous.values_list("membership_id", "closing_balance"))
     # Without last year's row (the first year credited, or a year without a rate before
-    # it), the opening is everything paid before plus every return credited before.
-    no_previous = ~Exists(previous.filter(membership_id=OuterRef("membership_id")))
-    paid = (
-        Contribution.objects.filter(paid_on__lt=start)
-        .filter(no_previous)
-        .values("membership_id")
-        .annotate(total=Sum(PAID))
+    # it), the opening is everything paid before plus every return credited before. Find
+    # those memberships first, so the common case never scans the whole ledger.
+    uncovered = list(
+        Membership.objects.filter(
+            Exists(Contribution.objects.filter(membership=OuterRef("pk"), paid_on__lt=start)),
+            ~Exists(previous.filter(membership=OuterRef("pk"))),
+        ).values_list("pk", flat=True)
     )
-    for row in paid:
-        openings[row["membership_id"]] = row["total"]
-    credited = (
-        ReturnCredit.objects.filter(year__lt=year)
-        .filter(no_previous)
-        .values("membership_id")
-        .annotate(total=Sum("amount"))
-    )
-    for row in credited:
-        openings[row["membership_id"]] = openings.get(row["membership_id"], 0) + row["total"]
+    for chunk in batched(uncovered, 5000):
+        rows = (
+            *Contribution.objects.filter(membership_id__in=chunk, paid_on__lt=start)
+            .values("membership_id")
+            .annotate(total=Sum(PAID))
+            .values_list("membership_id", "total"),
+            *ReturnCredit.objects.filter(membership_id__in=chunk, year__lt=year)
+            .values("membership_id")
+            .annotate(total=Sum("amount"))
+            .values_list("membership_id", "total"),
+        )
+        for membership_id, total in rows:
+            openings[membership_id] = openings.get(membership_id, 0) + total
     return openings
+
+
+def _months_left_after_payment(year: int) -> Case:
+    """12 - month of ``paid_on`` within ``year``, by plain date comparisons: SQLite would
+    otherwise call a Python function per row to extract the month."""
+    return Case(
+        *[
+            When(paid_on__lt=date(year, month + 1, 1), then=Value(12 - month))
+            for month in range(1, 12)
+        ],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
 
 
 def credit_returns(*, year: int, today: date | None = None) -> CreditSummary:
@@ -98,7 +114,7 @@ def credit_returns(*, year: int, today: date | None = None) -> CreditSummary:
             row["membership_id"]: (row["total"], row["weighted"])
             for row in Contribution.objects.filter(paid_on__gte=start, paid_on__lt=end)
             .values("membership_id")
-            .annotate(total=Sum(PAID), weighted=Sum(PAID * (12 - ExtractMonth("paid_on"))))
+            .annotate(total=Sum(PAID), weighted=Sum(PAID * _months_left_after_payment(year)))
         }
         ids = np.array(sorted((openings.keys() | during.keys()) - already), dtype=np.int64)
         opening = np.array([openings.get(i, 0) for i in ids], dtype=np.int64)
