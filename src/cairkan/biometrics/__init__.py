@@ -1,0 +1,1 @@
+"""Face verification: the engine (pure, no Django) and the attempt policy around it."""
