@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "cairkan.members",
     "cairkan.integrations",
     "cairkan.rules",
+    "cairkan.biometrics",
     "cairkan.demo",
     "cairkan.web",
 ]
@@ -157,6 +158,13 @@ CAIRKAN_BANK_OPTIONS: dict[str, Any] = {
     # Interbank transfers settle asynchronously; the sandbox settles after this delay.
     "settle_after_s": env.float("CAIRKAN_BANK_SETTLE_AFTER_S", default=30.0),
 }
+
+# --- Face verification (docs/face.md) ---------------------------------------------------
+# Keyword arguments of the engine's Thresholds, QualityLimits and LivenessLimits; empty
+# means the measured defaults in cairkan.biometrics.engine.
+CAIRKAN_FACE_MATCH: dict[str, Any] = env.json("CAIRKAN_FACE_MATCH", default={})
+CAIRKAN_FACE_QUALITY: dict[str, Any] = env.json("CAIRKAN_FACE_QUALITY", default={})
+CAIRKAN_FACE_LIVENESS: dict[str, Any] = env.json("CAIRKAN_FACE_LIVENESS", default={})
 
 # --- Internationalisation ------------------------------------------------------------------
 # Members read Bahasa Indonesia first; English is the second language.

@@ -31,7 +31,7 @@ def decode_image(data: bytes, max_side: int = MAX_SIDE) -> RGBImage:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         if isinstance(exc, UnreadableImage):
             raise
-        raise UnreadableImage(f"not a readable JPEG/PNG image ({exc})") from None
+        raise UnreadableImage(f"not a readable JPEG or PNG image ({type(exc).__name__})") from None
     upright.thumbnail((max_side, max_side), Image.Resampling.BILINEAR)
     return np.asarray(upright, dtype=np.uint8)
 
@@ -41,4 +41,7 @@ def load_image(path: str | Path, max_side: int = MAX_SIDE) -> RGBImage:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise UnreadableImage(f"cannot read {path}: {exc.strerror}") from None
-    return decode_image(data, max_side)
+    try:
+        return decode_image(data, max_side)
+    except UnreadableImage as exc:
+        raise UnreadableImage(f"{path}: {exc}") from None
