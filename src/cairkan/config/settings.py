@@ -165,6 +165,9 @@ CAIRKAN_BANK_OPTIONS: dict[str, Any] = {
 CAIRKAN_FACE_MATCH: dict[str, Any] = env.json("CAIRKAN_FACE_MATCH", default={})
 CAIRKAN_FACE_QUALITY: dict[str, Any] = env.json("CAIRKAN_FACE_QUALITY", default={})
 CAIRKAN_FACE_LIVENESS: dict[str, Any] = env.json("CAIRKAN_FACE_LIVENESS", default={})
+# The attempt policy (cairkan.biometrics.policy.Policy): max_failures, cooling_off and
+# challenge_ttl in seconds, self_unlocks, video-call slots.
+CAIRKAN_FACE_POLICY: dict[str, Any] = env.json("CAIRKAN_FACE_POLICY", default={})
 
 # --- Internationalisation ------------------------------------------------------------------
 # Members read Bahasa Indonesia first; English is the second language.

@@ -4,4 +4,15 @@ import os
 
 os.environ.setdefault("CAIRKAN_ENV", "test")
 
-from cairkan.config.settings import *  # noqa: F403
+from cairkan.config.settings import *  # noqa: E402, F403
+from cairkan.config.settings import DATABASES, VAR_DIR  # noqa: E402
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, as in production: the in-memory test database shares one cache and fails
+    # concurrent writers at once ("table is locked") instead of queueing them (WAL + busy
+    # timeout), so concurrency tests would test the wrong thing.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
+    # A throwaway database needs no durability.
+    DATABASES["default"]["OPTIONS"]["init_command"] = (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
+    )

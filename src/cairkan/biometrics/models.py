@@ -1,0 +1,202 @@
+"""Face verification records: enrolment, challenges, attempts, the face-step lock, events.
+
+Only the face *step* locks, never the account: a member whose face step is locked can
+still log in, see the balance and follow a claim (architecture: face verification policy).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import numpy as np
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cairkan.members.models import Participant
+
+
+class Purpose(models.TextChoices):
+    ENROLMENT = "enrolment", _("face enrolment")
+    CLAIM = "claim", _("claim")
+    RECOVERY = "recovery", _("account recovery")
+
+
+class FaceEnrolment(models.Model):
+    """The participant's reference face: the embedding of the live capture that matched
+    the population registry's photo at enrolment."""
+
+    participant = models.OneToOneField(
+        Participant, on_delete=models.PROTECT, related_name="face_enrolment"
+    )
+    embedding = models.BinaryField(_("embedding (128 float64)"))
+    registry_distance = models.FloatField(_("distance to the registry photo"))
+    # Sandbox only: a tester's own capture stood in for the registry photo.
+    tester_reference = models.BooleanField(default=False)
+    enrolled_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("face enrolment")
+        verbose_name_plural = _("face enrolments")
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} enrolled {self.enrolled_at:%Y-%m-%d}"
+
+    @property
+    def vector(self) -> np.ndarray:
+        return np.frombuffer(bytes(self.embedding), dtype=np.float64)
+
+
+class LivenessChallenge(models.Model):
+    """A random sequence of steps the server asked for: time-limited and single-use."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    purpose = models.CharField(max_length=12, choices=Purpose.choices)
+    steps = models.JSONField()
+    issued_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("liveness challenge")
+        verbose_name_plural = _("liveness challenges")
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} {','.join(self.steps)}"
+
+
+class Outcome(models.TextChoices):
+    RETAKE = "retake", _("capture not usable (not counted)")
+    PASSED = "passed", _("passed")
+    FAILED_LIVENESS = "failed_liveness", _("liveness failed")
+    FAILED_MATCH = "failed_match", _("face did not match")
+    REVIEW = "review", _("borderline: sent to an officer (not counted)")
+
+
+COUNTED_OUTCOMES = (Outcome.FAILED_LIVENESS, Outcome.FAILED_MATCH)
+
+
+class FaceAttempt(models.Model):
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="+")
+    # One attempt per challenge: a resent capture can never count twice.
+    challenge = models.OneToOneField(
+        LivenessChallenge, on_delete=models.PROTECT, related_name="attempt"
+    )
+    purpose = models.CharField(max_length=12, choices=Purpose.choices)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    counted = models.BooleanField(default=False)
+    quality = models.JSONField(default=list)
+    liveness_reason = models.CharField(max_length=24, blank=True)
+    distance = models.FloatField(null=True, blank=True)
+    # Someone helping the member (assisted mode) is recorded; the face is still the member's.
+    helper = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("face attempt")
+        verbose_name_plural = _("face attempts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(counted=False) | Q(outcome__in=COUNTED_OUTCOMES),
+                name="face_attempt_counts_only_failures",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} {self.outcome}"
+
+
+class FaceStep(models.Model):
+    """Where a participant's face step stands; the row locked to count attempts safely."""
+
+    participant = models.OneToOneField(
+        Participant, on_delete=models.CASCADE, related_name="face_step"
+    )
+    counted_failures = models.PositiveSmallIntegerField(default=0)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    # Self-service unlocks after the cooling-off period used so far (limited by settings).
+    self_unlocks = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("face step")
+        verbose_name_plural = _("face steps")
+
+    def __str__(self) -> str:
+        return f"{self.participant_id}: {'locked' if self.locked_at else 'open'}"
+
+
+class UnlockMethod(models.TextChoices):
+    COOLING_OFF = "cooling_off", _("new round after the waiting time")
+    VIDEO_CALL = "video_call", _("video call with an officer")
+    COUNTER = "counter", _("at the office counter")
+
+
+class UnlockBooking(models.Model):
+    """A member's booked video call with an officer to open the face step."""
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", _("booked")
+        DONE = "done", _("verified, face step opened")
+        DECLINED = "declined", _("not verified")
+        CANCELLED = "cancelled", _("cancelled")
+
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="+")
+    starts_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.BOOKED)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("unlock video call")
+        verbose_name_plural = _("unlock video calls")
+        constraints = [
+            # One open booking per member; a double tap books once.
+            models.UniqueConstraint(
+                fields=["participant"], condition=Q(status="booked"), name="one_open_unlock_booking"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} {self.starts_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+class FaceEvent(models.Model):
+    """The audit trail: every attempt, lock and unlock — who, when, why."""
+
+    class Kind(models.TextChoices):
+        ENROLLED = "enrolled", _("enrolled")
+        ATTEMPT = "attempt", _("attempt")
+        LOCKED = "locked", _("face step locked")
+        UNLOCKED = "unlocked", _("face step opened")
+        UNLOCK_BOOKED = "unlock_booked", _("video call booked")
+        REVIEW_REQUESTED = "review_requested", _("sent to an officer")
+
+    class Actor(models.TextChoices):
+        MEMBER = "member", _("member")
+        OFFICER = "officer", _("officer")
+        SYSTEM = "system", _("system")
+
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.CharField(max_length=8, choices=Actor.choices)
+    acting_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(max_length=200)
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("face event")
+        verbose_name_plural = _("face events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} {self.kind} by {self.actor}"
