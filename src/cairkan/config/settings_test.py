@@ -4,8 +4,8 @@ import os
 
 os.environ.setdefault("CAIRKAN_ENV", "test")
 
-from cairkan.config.settings import *  # noqa: E402, F403
-from cairkan.config.settings import DATABASES, VAR_DIR  # noqa: E402
+from cairkan.config.settings import *  # noqa: F403
+from cairkan.config.settings import DATABASES, VAR_DIR
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, as in production: the in-memory test database shares one cache and fails
