@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "cairkan.members",
     "cairkan.integrations",
     "cairkan.rules",
+    "cairkan.notifications",
+    "cairkan.accounts",
     "cairkan.biometrics",
     "cairkan.demo",
     "cairkan.web",
@@ -159,6 +161,12 @@ CAIRKAN_BANK_OPTIONS: dict[str, Any] = {
     "settle_after_s": env.float("CAIRKAN_BANK_SETTLE_AFTER_S", default=30.0),
 }
 
+# --- Notifications ----------------------------------------------------------------------
+# Dotted path of the sender; the embedded default writes messages to the log.
+CAIRKAN_NOTIFICATION_SENDER: str = env.str(
+    "CAIRKAN_NOTIFICATION_SENDER", default="cairkan.notifications.gateway.ConsoleSender"
+)
+
 # --- Face verification (docs/face.md) ---------------------------------------------------
 # Keyword arguments of the engine's Thresholds, QualityLimits and LivenessLimits; empty
 # means the measured defaults in cairkan.biometrics.engine.
@@ -197,6 +205,10 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 
 # --- Security ------------------------------------------------------------------------------
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -204,6 +216,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_HTTPONLY = True
+# Phones are shared in families: a session ends after 30 idle minutes or when the
+# browser closes.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,0 +1,1 @@
+"""Messages to members (SMS, WhatsApp, e-mail) behind one interface."""
