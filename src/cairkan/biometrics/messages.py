@@ -1,0 +1,28 @@
+"""Coaching and explanations for the face step, as the member reads them."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+COACHING = {
+    "no_face": _("We cannot see a face. Hold the phone at eye level and look at the screen."),
+    "multiple_faces": _("Only your face should be in the picture. Ask others to step aside."),
+    "face_too_small": _("Come closer: your face should fill the oval."),
+    "too_dark": _("It is too dark. Face a window or a lamp."),
+    "too_bright": _("Too much light behind or on you. Turn away from the window or the sun."),
+    "blurry": _("The picture is blurred. Hold the phone still with both hands."),
+    "too_few_frames": _("The recording was too short. Try again and follow the instructions."),
+}
+STEPS = {
+    "turn_left": _("Turn your head slowly to your left"),
+    "turn_right": _("Turn your head slowly to your right"),
+    "come_closer": _("Bring the phone closer to your face"),
+}
+OUTCOMES = {
+    "passed": _("Your face is verified."),
+    "retake": _("This did not count as an attempt. Please try again."),
+    "failed_liveness": _("We could not see you follow the movements. This counted as a failed attempt."),
+    "failed_match": _("The face does not match the one we have for you. This counted as a failed attempt."),
+    "review": _("An officer will check your photo. This did not count as a failed attempt; we will tell you the result."),
+}
+LOCKED = _("The face check is locked after %(count)s failed attempts. You can still log in, see your balance and follow your claims.")
