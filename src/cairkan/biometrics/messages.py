@@ -21,8 +21,16 @@ STEPS = {
 OUTCOMES = {
     "passed": _("Your face is verified."),
     "retake": _("This did not count as an attempt. Please try again."),
-    "failed_liveness": _("We could not see you follow the movements. This counted as a failed attempt."),
-    "failed_match": _("The face does not match the one we have for you. This counted as a failed attempt."),
-    "review": _("An officer will check your photo. This did not count as a failed attempt; we will tell you the result."),
+    "failed_liveness": _(
+        "We could not see you follow the movements. This counted as a failed attempt."
+    ),
+    "failed_match": _(
+        "The face does not match the one we have for you. This counted as a failed attempt."
+    ),
+    "review": _(
+        "An officer will check your photo. This did not count as a failed attempt; we will tell you the result."
+    ),
 }
-LOCKED = _("The face check is locked after %(count)s failed attempts. You can still log in, see your balance and follow your claims.")
+LOCKED = _(
+    "The face check is locked after %(count)s failed attempts. You can still log in, see your balance and follow your claims."
+)

@@ -23,6 +23,9 @@ class NetworkConditions:
     fault_rate: float = 0.0
     rng: random.Random = field(default_factory=random.Random)
     sleep: Callable[[float], None] = time.sleep
+    # The gateway's own error types, so callers catch e.g. RegistryTimeout directly.
+    timeout_error: type[GatewayTimeout] = GatewayTimeout
+    unavailable_error: type[GatewayUnavailable] = GatewayUnavailable
 
     def __post_init__(self) -> None:
         low, high = self.latency_ms
@@ -33,15 +36,18 @@ class NetworkConditions:
         if not 0.0 <= self.fault_rate <= 1.0:
             raise ValueError(f"fault_rate must be within 0..1: {self.fault_rate}")
 
-    def round_trip(self, scripted_timeout: bool = False) -> None:
-        """Spend one call's latency; raise as the real network would."""
-        if scripted_timeout:
+    def round_trip(self, fault: str = "") -> None:
+        """Spend one call's latency; raise as the real network would. ``fault`` is a
+        record's scripted fault: "timeout" or "unavailable" (anything else: none)."""
+        if fault == "unavailable":
+            raise self.unavailable_error("service unavailable")
+        if fault == "timeout":
             self.sleep(self.timeout_s)
-            raise GatewayTimeout(f"no answer within {self.timeout_s:g} s")
+            raise self.timeout_error(f"no answer within {self.timeout_s:g} s")
         delay = self.rng.uniform(*self.latency_ms) / 1000
         if delay > self.timeout_s:
             self.sleep(self.timeout_s)
-            raise GatewayTimeout(f"no answer within {self.timeout_s:g} s")
+            raise self.timeout_error(f"no answer within {self.timeout_s:g} s")
         self.sleep(delay)
         if self.fault_rate and self.rng.random() < self.fault_rate:
-            raise GatewayUnavailable("service temporarily unavailable")
+            raise self.unavailable_error("service temporarily unavailable")

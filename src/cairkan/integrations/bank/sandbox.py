@@ -28,7 +28,7 @@ from cairkan.integrations.bank.base import (
     TransferStatus,
     UnknownBank,
 )
-from cairkan.integrations.conditions import GatewayTimeout, GatewayUnavailable, NetworkConditions
+from cairkan.integrations.conditions import NetworkConditions
 from cairkan.integrations.models import (
     SandboxAccountStatus,
     SandboxBankAccount,
@@ -60,19 +60,14 @@ class SandboxBank:
             fault_rate=fault_rate,
             rng=rng or random.Random(),
             sleep=sleep,
+            timeout_error=BankTimeout,
+            unavailable_error=BankUnavailable,
         )
         self.settle_after = timedelta(seconds=settle_after_s)
         self.clock = clock
 
     def _call(self, fault: str = SandboxFault.NONE) -> None:
-        try:
-            if fault == SandboxFault.UNAVAILABLE:
-                raise GatewayUnavailable("bank unavailable")
-            self.network.round_trip(scripted_timeout=fault == SandboxFault.TIMEOUT)
-        except GatewayTimeout as exc:
-            raise BankTimeout(str(exc)) from exc
-        except GatewayUnavailable as exc:
-            raise BankUnavailable(str(exc)) from exc
+        self.network.round_trip(fault)
 
     @staticmethod
     def _account(bank_code: str, account_number: str) -> SandboxBankAccount | None:

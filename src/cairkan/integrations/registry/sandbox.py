@@ -10,7 +10,7 @@ import random
 import time
 from collections.abc import Callable
 
-from cairkan.integrations.conditions import GatewayTimeout, GatewayUnavailable, NetworkConditions
+from cairkan.integrations.conditions import NetworkConditions
 from cairkan.integrations.models import SandboxFault, SandboxRegistryRecord
 from cairkan.integrations.registry.base import (
     PersonNotFound,
@@ -36,19 +36,13 @@ class SandboxPopulationRegistry:
             fault_rate=fault_rate,
             rng=rng or random.Random(),
             sleep=sleep,
+            timeout_error=RegistryTimeout,
+            unavailable_error=RegistryUnavailable,
         )
 
     def lookup(self, nik: str) -> RegistryPerson:
         record = SandboxRegistryRecord.objects.filter(nik=nik).first()
-        fault = record.fault if record else SandboxFault.NONE
-        try:
-            if fault == SandboxFault.UNAVAILABLE:
-                raise GatewayUnavailable("registry unavailable")
-            self.network.round_trip(scripted_timeout=fault == SandboxFault.TIMEOUT)
-        except GatewayTimeout as exc:
-            raise RegistryTimeout(str(exc)) from exc
-        except GatewayUnavailable as exc:
-            raise RegistryUnavailable(str(exc)) from exc
+        self.network.round_trip(record.fault if record else SandboxFault.NONE)
         if record is None:
             raise PersonNotFound(nik)
         return RegistryPerson(
