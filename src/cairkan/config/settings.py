@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "cairkan.notifications",
     "cairkan.accounts",
     "cairkan.biometrics",
+    "cairkan.claims",
     "cairkan.demo",
     "cairkan.web",
 ]

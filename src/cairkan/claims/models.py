@@ -1,0 +1,112 @@
+"""The Claim aggregate: one model for every channel, changed only through services that
+write a ClaimEvent in the same transaction (architecture: every state change is an event)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cairkan.members.models import Participant
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("received")
+    IN_REVIEW = "in_review", _("documents being assessed")
+    NEEDS_FIX = "needs_fix", _("needs correction")
+    APPROVED = "approved", _("approved")
+    PAYOUT_QUEUED = "payout_queued", _("being paid")
+    PAID = "paid", _("paid")
+    REJECTED = "rejected", _("rejected")
+    PAYOUT_FAILED = "payout_failed", _("payment failed")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class Channel(models.TextChoices):
+    APP = "app", _("in the app")
+    ONLINE_ASSISTED = "online_assisted", _("online, with an officer's video call")
+    BRANCH = "branch", _("at a branch office")
+
+
+OPEN_STATUSES = (
+    "submitted",
+    "in_review",
+    "needs_fix",
+    "approved",
+    "payout_queued",
+    "payout_failed",
+)
+
+
+class Claim(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="claims")
+    reason = models.CharField(_("reason"), max_length=24)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED
+    )
+    separation_date = models.DateField(null=True, blank=True)
+    # What the rules decided at submission (integer rupiah), kept as the claim's basis.
+    balance = models.PositiveBigIntegerField()
+    gross = models.PositiveBigIntegerField()
+    tax = models.PositiveBigIntegerField()
+    net = models.PositiveBigIntegerField()
+    documents_required = models.JSONField(default=list)
+    npwp = models.CharField(max_length=16, blank=True)
+    bank_code = models.CharField(max_length=3)
+    account_number = models.CharField(max_length=20)
+    account_holder = models.CharField(max_length=120)
+    # Assisted mode: the relative or officer who filled the form; the face is the member's.
+    helper = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    idempotency_key = models.CharField(max_length=64)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    payment_due = models.DateField()
+    rejection_code = models.CharField(max_length=40, blank=True)
+    correction_fields = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        constraints = [
+            # A retried or double-tapped submission finds the first claim.
+            models.UniqueConstraint(
+                fields=["participant", "idempotency_key"], name="claim_idempotent_submit"
+            ),
+            # One claim in progress per member, whatever the channel.
+            models.UniqueConstraint(
+                fields=["participant"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="one_open_claim_per_member",
+            ),
+            models.CheckConstraint(
+                condition=Q(net=models.F("gross") - models.F("tax")),
+                name="claim_net_is_gross_less_tax",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.public_id} {self.reason} {self.status}"
+
+
+class ClaimEvent(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events")
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16)
+    actor = models.CharField(max_length=8)  # member, officer, system
+    acting_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id}: {self.from_status or '-'} -> {self.to_status}"
