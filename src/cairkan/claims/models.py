@@ -110,3 +110,80 @@ class ClaimEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.claim_id}: {self.from_status or '-'} -> {self.to_status}"
+
+
+class ClaimDraft(models.Model):
+    """The wizard's answers so far, saved the moment each step is completed, so a dropped
+    connection, a closed tab or another phone resumes where the member stopped."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    participant = models.OneToOneField(
+        Participant, on_delete=models.CASCADE, related_name="claim_draft"
+    )
+    step = models.CharField(max_length=16, default="reason")
+    data = models.JSONField(default=dict)
+    # Bumped on every save; a save based on an older version is refused, not merged
+    # silently (two tabs, or a phone that was offline).
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    helper = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("claim draft")
+        verbose_name_plural = _("claim drafts")
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} at {self.step} v{self.version}"
+
+
+class DocumentUpload(models.Model):
+    """A document arriving in chunks; the client resumes from ``received`` after a drop."""
+
+    class State(models.TextChoices):
+        RECEIVING = "receiving", _("receiving")
+        COMPLETE = "complete", _("complete")
+        REJECTED = "rejected", _("rejected")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    draft = models.ForeignKey(ClaimDraft, on_delete=models.CASCADE, related_name="uploads")
+    kind = models.CharField(max_length=40)  # a document code from the rules
+    filename = models.CharField(max_length=200)
+    size = models.PositiveIntegerField()
+    received = models.PositiveIntegerField(default=0)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.RECEIVING)
+    content_type = models.CharField(max_length=40, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    rejection = models.CharField(max_length=40, blank=True)
+    stored = models.FileField(upload_to="claim-documents/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document upload")
+        verbose_name_plural = _("document uploads")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(received__lte=models.F("size")), name="upload_not_past_its_size"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.received}/{self.size} {self.state}"
+
+
+class UploadChunk(models.Model):
+    """A received piece of an upload. In the database, not on one server's disk, so a
+    resumed upload may land on any web process."""
+
+    upload = models.ForeignKey(DocumentUpload, on_delete=models.CASCADE, related_name="chunks")
+    offset = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["upload", "offset"], name="upload_chunk_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.upload_id}@{self.offset}"

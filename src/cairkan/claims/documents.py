@@ -1,0 +1,131 @@
+"""Claim documents: resumable uploads that check what the file really is.
+
+JPG, PNG or PDF, at most 6 MB each (the public portal's limit, domain reference,
+Documents). The type is read from the content, never from the name. Photos are turned
+upright and shrunk; scans too small to read or PDFs that do not open are refused with
+a reason the member can act on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from cairkan.claims.models import ClaimDraft, DocumentUpload, UploadChunk
+from cairkan.jht.variables.documents import DOCUMENT_VARIABLES
+
+MAX_BYTES = 6 * 1024 * 1024
+MAX_CHUNK = 512 * 1024
+MAX_SIDE = 2000  # enough to read a letter; a phone photo is 3-4 times larger
+MIN_SIDE = 600  # below this a photographed letter cannot be read
+MAX_PIXELS = 50_000_000
+
+
+class UploadError(Exception):
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def upload_start(*, draft: ClaimDraft, kind: str, filename: str, size: int) -> DocumentUpload:
+    if kind not in DOCUMENT_VARIABLES:
+        raise UploadError("document_kind_unknown")
+    if size <= 0:
+        raise UploadError("file_empty")
+    if size > MAX_BYTES:
+        raise UploadError("file_too_large", limit_mb=6)
+    with transaction.atomic():
+        # A new file for the same document replaces the earlier one.
+        draft.uploads.filter(kind=kind).delete()
+        return DocumentUpload.objects.create(
+            draft=draft, kind=kind, filename=filename[:200], size=size
+        )
+
+
+def upload_append(*, upload: DocumentUpload, offset: int, chunk: bytes) -> DocumentUpload:
+    """Add the bytes at ``offset``. A client that lost track resumes at ``received``:
+    a chunk at any other offset is refused with the offset the server expects."""
+    if not chunk or len(chunk) > MAX_CHUNK:
+        raise UploadError("chunk_size", limit=MAX_CHUNK)
+    with transaction.atomic():
+        locked = DocumentUpload.objects.select_for_update().get(pk=upload.pk)
+        if locked.state != DocumentUpload.State.RECEIVING:
+            raise UploadError("upload_closed", state=locked.state)
+        if offset != locked.received:
+            raise UploadError("offset_mismatch", expected=locked.received)
+        if offset + len(chunk) > locked.size:
+            raise UploadError("file_too_large", limit_mb=6)
+        UploadChunk.objects.create(upload=locked, offset=offset, data=chunk)
+        locked.received = offset + len(chunk)
+        locked.save(update_fields=["received"])
+    if locked.received == locked.size:
+        _finish(locked)
+        locked.refresh_from_db()
+    return locked
+
+
+def _assemble(upload: DocumentUpload) -> bytes:
+    chunks = upload.chunks.order_by("offset").values_list("data", flat=True)
+    return b"".join(bytes(c) for c in chunks)
+
+
+def _image(data: bytes) -> tuple[bytes, str] | str:
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            kind = probe.format
+            if probe.width * probe.height > MAX_PIXELS:
+                return "image_too_large"
+            probe.verify()  # a truncated or corrupted file fails here
+        if kind not in ("JPEG", "PNG"):
+            return "unsupported_type"
+        with Image.open(io.BytesIO(data)) as image:
+            upright = ImageOps.exif_transpose(image).convert("RGB")
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        return "not_image"
+    if min(upright.size) < MIN_SIDE:
+        return "image_too_small"
+    upright.thumbnail((MAX_SIDE, MAX_SIDE))
+    out = io.BytesIO()
+    upright.save(out, "JPEG", quality=85, optimize=True)
+    return out.getvalue(), "image/jpeg"
+
+
+def _pdf(data: bytes) -> tuple[bytes, str] | str:
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            return "pdf_encrypted"
+        if len(reader.pages) == 0:
+            return "pdf_unreadable"
+    except (PdfReadError, ValueError, OSError):
+        return "pdf_unreadable"
+    return data, "application/pdf"
+
+
+def _finish(upload: DocumentUpload) -> None:
+    data = _assemble(upload)
+    digest = hashlib.sha256(data).hexdigest()
+    result = _pdf(data) if data.startswith(b"%PDF-") else _image(data)
+    with transaction.atomic():
+        if isinstance(result, str):
+            upload.state = DocumentUpload.State.REJECTED
+            upload.rejection = result
+        else:
+            content, content_type = result
+            upload.stored.save(
+                f"{upload.public_id}{'.pdf' if content_type.endswith('pdf') else '.jpg'}",
+                ContentFile(content),
+                save=False,
+            )
+            upload.state = DocumentUpload.State.COMPLETE
+            upload.content_type = content_type
+        upload.sha256 = digest
+        upload.save()
+        upload.chunks.all().delete()

@@ -1,0 +1,151 @@
+"""Drafts survive tabs and phones; uploads survive dropped connections and show what
+the file really is."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+from django.core.management import call_command
+from PIL import Image
+
+from cairkan.claims.documents import UploadError, upload_append, upload_start
+from cairkan.claims.drafts import DraftConflict, DraftError, draft_for, draft_save
+from cairkan.claims.models import DocumentUpload, UploadChunk
+from cairkan.members.models import Participant
+
+pytestmark = pytest.mark.django_db
+FACES = Path(__file__).parent / "fixtures" / "faces"
+
+
+@pytest.fixture
+def draft():
+    call_command("seed_demo", members=12, seed=1, as_of=date(2026, 11, 23))
+    return draft_for(participant=Participant.objects.get(nik="6308056108979001"))
+
+
+def test_steps_save_in_order_and_a_stale_tab_is_refused(draft) -> None:
+    draft = draft_save(draft=draft, step="reason", answers={"reason": "resignation"}, version=1)
+    assert (draft.step, draft.version) == ("data", 2)
+    other_tab = draft_for(participant=draft.participant)  # same draft, another phone
+    assert other_tab.pk == draft.pk and other_tab.data == {"reason": {"reason": "resignation"}}
+    draft = draft_save(
+        draft=draft,
+        step="data",
+        answers={"separation_date": "2026-10-09", "flagged": ["employer"]},
+        version=2,
+    )
+    with pytest.raises(DraftConflict) as stale:
+        draft_save(draft=draft, step="reason", answers={"reason": "termination"}, version=2)
+    assert stale.value.current.version == 3
+    assert stale.value.current.data["reason"] == {"reason": "resignation"}
+
+
+@pytest.mark.parametrize(
+    ("step", "answers", "field", "code"),
+    [
+        ("reason", {"reason": "quit"}, "reason", "reason_unknown"),
+        ("data", {"flagged": ["salary"]}, "flagged", "field_unknown"),
+        ("data", {"separation_date": "9/10/2026"}, "separation_date", "date_invalid"),
+        ("data", {"separation_date": "2999-01-01"}, "separation_date", "date_in_future"),
+        ("bank", {"bank_code": "999", "account_number": "1234567890"}, "bank_code", "bank_unknown"),
+        (
+            "bank",
+            {"bank_code": "002", "account_number": "123"},
+            "account_number",
+            "account_number_length",
+        ),
+        (
+            "bank",
+            {"bank_code": "002", "account_number": "1234567890", "npwp": "12.3"},
+            "npwp",
+            "npwp_format",
+        ),
+    ],
+)
+def test_bad_answers_name_the_field(draft, step, answers, field, code) -> None:
+    with pytest.raises(DraftError) as error:
+        draft_save(draft=draft, step=step, answers=answers, version=draft.version)
+    assert (error.value.field, error.value.code) == (field, code)
+
+
+def photo_of_a_letter(side: int = 1600) -> bytes:
+    """A JPEG with paper grain, as a phone photographs a letter (hundreds of KB)."""
+    rng = np.random.default_rng(1)
+    grain = rng.integers(200, 256, (int(side * 1.4), side, 3), dtype=np.uint8)
+    out = io.BytesIO()
+    Image.fromarray(grain).save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+def send(upload, data: bytes, start: int = 0, size: int = 100_000):
+    for offset in range(start, len(data), size):
+        upload = upload_append(upload=upload, offset=offset, chunk=data[offset : offset + size])
+    return upload
+
+
+def test_an_upload_resumes_after_a_drop_and_is_shrunk(draft, settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    data = photo_of_a_letter(2400)
+    upload = upload_start(
+        draft=draft, kind="resignation_statement", filename="surat.png", size=len(data)
+    )
+    upload = upload_append(upload=upload, offset=0, chunk=data[:50_000])
+    # The connection dropped; the client asks again from 0 and is told where to go on.
+    with pytest.raises(UploadError) as resume:
+        upload_append(upload=upload, offset=0, chunk=data[:50_000])
+    assert resume.value.params == {"expected": 50_000}
+    upload = send(upload, data, start=50_000)
+    assert (upload.state, upload.content_type) == ("complete", "image/jpeg")
+    stored = Image.open(upload.stored.path)
+    assert max(stored.size) == 2000  # photos are shrunk
+    assert not UploadChunk.objects.filter(upload=upload).exists()
+
+
+def test_a_pdf_is_kept_as_it_is(draft, settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    data = out.getvalue()
+    upload = send(
+        upload_start(draft=draft, kind="resignation_statement", filename="s.pdf", size=len(data)),
+        data,
+    )
+    assert (upload.state, upload.content_type) == ("complete", "application/pdf")
+    assert Path(upload.stored.path).read_bytes() == data
+
+
+@pytest.mark.parametrize(
+    ("data", "rejection"),
+    [
+        (photo_of_a_letter(400), "image_too_small"),
+        (b"%PDF-1.7 this is not really a pdf", "pdf_unreadable"),
+        (b"MZ\x90\x00 an executable renamed .jpg" * 10, "not_image"),
+        ((FACES / "obama.jpg").read_bytes()[:20_000], "not_image"),  # a truncated photo
+    ],
+)
+def test_what_the_file_really_is_decides(draft, settings, tmp_path, data, rejection) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    upload = send(upload_start(draft=draft, kind="ektp", filename="ktp.jpg", size=len(data)), data)
+    assert (upload.state, upload.rejection) == ("rejected", rejection)
+
+
+def test_limits(draft) -> None:
+    with pytest.raises(UploadError) as big:
+        upload_start(draft=draft, kind="ektp", filename="x.jpg", size=6 * 1024 * 1024 + 1)
+    assert big.value.code == "file_too_large"
+    with pytest.raises(UploadError) as kind:
+        upload_start(draft=draft, kind="selfie", filename="x.jpg", size=10)
+    assert kind.value.code == "document_kind_unknown"
+    upload = upload_start(draft=draft, kind="ektp", filename="x.jpg", size=10)
+    with pytest.raises(UploadError) as past:
+        upload_append(upload=upload, offset=0, chunk=b"x" * 11)
+    assert past.value.code == "file_too_large"
+    assert DocumentUpload.objects.get(pk=upload.pk).received == 0
