@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "cairkan.accounts",
     "cairkan.biometrics",
     "cairkan.claims",
+    "cairkan.api",
     "cairkan.demo",
     "cairkan.web",
 ]

@@ -1,0 +1,390 @@
+"""Endpoints. Errors are ``{"code", "message", "field"}`` with a 4xx status, never a 500."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Body, NinjaAPI, Schema, Status
+from ninja.errors import ValidationError as NinjaValidationError
+
+from cairkan.accounts import services as accounts
+from cairkan.accounts.messages import message_for
+from cairkan.accounts.models import MemberAccount
+from cairkan.accounts.services import AccountError
+from cairkan.api.auth import TokenAuth, issue_token
+from cairkan.claims import documents, drafts
+from cairkan.claims.messages import MESSAGES as CLAIM_MESSAGES
+from cairkan.claims.models import Claim, DocumentUpload
+from cairkan.claims.services import ClaimError, ClaimRequest, claim_submit, stage_of
+from cairkan.jht import InvalidCase, decide, parse_case
+from cairkan.members.balances import participant_balance
+
+api = NinjaAPI(
+    title="Cairkan API",
+    version="1",
+    urls_namespace="api",
+    docs_url="/docs",
+    description="JHT claims for native apps. Messages are in Bahasa Indonesia.",
+)
+auth = TokenAuth()
+
+
+class Problem(Schema):
+    code: str
+    message: str
+    field: str | None = None
+    details: dict[str, Any] = {}
+
+
+def _problem(
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: str,
+    field: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> HttpResponse:
+    body = {"code": code, "message": message, "field": field, "details": details or {}}
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    first = exc.errors[0] if exc.errors else {}
+    location = [str(part) for part in first.get("loc", []) if part not in ("body", "payload")]
+    return _problem(
+        request,
+        422,
+        "invalid_input",
+        str(first.get("msg", "invalid input")),
+        ".".join(location) or None,
+        {"errors": exc.errors},
+    )
+
+
+@api.exception_handler(AccountError)
+def _account_error(request: HttpRequest, exc: AccountError) -> HttpResponse:
+    status = 429 if exc.code == "login_throttled" else 400
+    details = {"until": exc.params["until"].isoformat()} if "until" in exc.params else {}
+    return _problem(request, status, exc.code, message_for(exc), details=details)
+
+
+def _claim_message(code: str, params: dict[str, Any]) -> str:
+    text = str(CLAIM_MESSAGES.get(code, code))
+    try:
+        return text % params
+    except (KeyError, TypeError, ValueError):
+        return text
+
+
+@api.exception_handler(ClaimError)
+def _claim_error(request: HttpRequest, exc: ClaimError) -> HttpResponse:
+    status = 409 if exc.code == "claim_in_progress" else 400
+    params = {k: v for k, v in exc.params.items() if isinstance(v, (str, int, list, tuple))}
+    return _problem(request, status, exc.code, _claim_message(exc.code, exc.params), details=params)
+
+
+@api.exception_handler(drafts.DraftError)
+def _draft_error(request: HttpRequest, exc: drafts.DraftError) -> HttpResponse:
+    return _problem(request, 400, exc.code, _claim_message(exc.code, {}), exc.field)
+
+
+@api.exception_handler(documents.UploadError)
+def _upload_error(request: HttpRequest, exc: documents.UploadError) -> HttpResponse:
+    status = 409 if exc.code == "offset_mismatch" else 413 if exc.code == "file_too_large" else 400
+    return _problem(
+        request, status, exc.code, _claim_message(exc.code, exc.params), details=dict(exc.params)
+    )
+
+
+@api.exception_handler(InvalidCase)
+def _invalid_case(request: HttpRequest, exc: InvalidCase) -> HttpResponse:
+    first = exc.errors[0]
+    return _problem(
+        request,
+        400,
+        "invalid_case",
+        first.message,
+        first.field,
+        {"errors": [{"field": e.field, "message": e.message} for e in exc.errors]},
+    )
+
+
+# --- authentication ---------------------------------------------------------------------
+
+
+class LoginIn(Schema):
+    identifier: str
+    password: str
+    device_id: str
+
+
+class ConfirmIn(LoginIn):
+    code: str
+
+
+class TokenOut(Schema):
+    token: str | None = None
+    code_sent_to: str | None = None
+
+
+@api.post("/auth/login", response={200: TokenOut, 202: TokenOut}, tags=["auth"])
+def login(request: HttpRequest, payload: LoginIn) -> Status[dict[str, Any]]:
+    """A token, or (for a new device) 202 and where the confirmation code went."""
+    result = accounts.login(
+        identifier=payload.identifier,
+        password=payload.password,
+        client=request.META.get("REMOTE_ADDR", ""),
+        device_id=payload.device_id,
+    )
+    if result.device_confirmed:
+        return Status(200, {"token": issue_token(result.account, payload.device_id)})
+    return Status(202, {"code_sent_to": result.code_sent_to})
+
+
+@api.post("/auth/confirm", response=TokenOut, tags=["auth"])
+def confirm(request: HttpRequest, payload: ConfirmIn) -> dict[str, Any]:
+    result = accounts.login(
+        identifier=payload.identifier,
+        password=payload.password,
+        client=request.META.get("REMOTE_ADDR", ""),
+        device_id=payload.device_id,
+    )
+    if not result.device_confirmed:
+        accounts.confirm_device(
+            account=result.account, code=payload.code, device_id=payload.device_id
+        )
+    return {"token": issue_token(result.account, payload.device_id)}
+
+
+# --- balance and eligibility -------------------------------------------------------------
+
+
+class BalanceOut(Schema):
+    balance: int
+    as_of: date
+    kpj: list[str]
+
+
+@api.get("/me/balance", response=BalanceOut, auth=auth, tags=["member"])
+def balance(request: HttpRequest) -> dict[str, Any]:
+    account: MemberAccount = request.auth  # type: ignore[attr-defined]
+    today = timezone.localdate()
+    participant = account.participant
+    return {
+        "balance": participant_balance(participant=participant, as_of=today),
+        "as_of": today,
+        "kpj": list(participant.memberships.values_list("kpj", flat=True)),
+    }
+
+
+@api.post("/eligibility", tags=["guidance"])
+def eligibility(request: HttpRequest, payload: Body[dict[str, Any]]) -> dict[str, Any]:
+    """The rules on a case, no login needed (the `cairkan rules decide` contract)."""
+    return decide(parse_case(payload)).as_json()
+
+
+# --- drafts and uploads -------------------------------------------------------------------
+
+
+class DraftOut(Schema):
+    id: str
+    step: str
+    data: dict[str, Any]
+    version: int
+
+
+class DraftIn(Schema):
+    answers: dict[str, Any]
+    version: int
+
+
+def _draft_out(draft: Any) -> dict[str, Any]:
+    return {
+        "id": str(draft.public_id),
+        "step": draft.step,
+        "data": draft.data,
+        "version": draft.version,
+    }
+
+
+@api.get("/draft", response=DraftOut, auth=auth, tags=["claim"])
+def draft_get(request: HttpRequest) -> dict[str, Any]:
+    account: MemberAccount = request.auth  # type: ignore[attr-defined]
+    return _draft_out(drafts.draft_for(participant=account.participant))
+
+
+@api.put("/draft/{step}", response={200: DraftOut, 409: DraftOut}, auth=auth, tags=["claim"])
+def draft_put(request: HttpRequest, step: str, payload: DraftIn) -> Status[dict[str, Any]]:
+    """Save a completed step. 409 returns the current draft when ``version`` is stale."""
+    account: MemberAccount = request.auth  # type: ignore[attr-defined]
+    draft = drafts.draft_for(participant=account.participant)
+    try:
+        saved = drafts.draft_save(
+            draft=draft, step=step, answers=payload.answers, version=payload.version
+        )
+    except drafts.DraftConflict as conflict:
+        return Status(409, _draft_out(conflict.current))
+    return Status(200, _draft_out(saved))
+
+
+class UploadIn(Schema):
+    kind: str
+    filename: str
+    size: int
+
+
+class UploadOut(Schema):
+    id: str
+    kind: str
+    size: int
+    received: int
+    state: str
+    rejection: str = ""
+    message: str = ""
+
+
+def _upload_out(upload: DocumentUpload) -> dict[str, Any]:
+    message = _claim_message(upload.rejection, {}) if upload.rejection else ""
+    return {
+        "id": str(upload.public_id),
+        "kind": upload.kind,
+        "size": upload.size,
+        "received": upload.received,
+        "state": upload.state,
+        "rejection": upload.rejection,
+        "message": message,
+    }
+
+
+def _uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+def _upload(account: MemberAccount, upload_id: str) -> DocumentUpload:
+    if _uuid(upload_id) is None:
+        raise documents.UploadError("upload_unknown")
+    upload = DocumentUpload.objects.filter(
+        public_id=upload_id, draft__participant=account.participant
+    ).first()
+    if upload is None:
+        raise documents.UploadError("upload_unknown")
+    return upload
+
+
+@api.post("/uploads", response={201: UploadOut}, auth=auth, tags=["claim"])
+def upload_create(request: HttpRequest, payload: UploadIn) -> Status[dict[str, Any]]:
+    account: MemberAccount = request.auth  # type: ignore[attr-defined]
+    draft = drafts.draft_for(participant=account.participant)
+    upload = documents.upload_start(
+        draft=draft, kind=payload.kind, filename=payload.filename, size=payload.size
+    )
+    return Status(201, _upload_out(upload))
+
+
+@api.get("/uploads/{upload_id}", response=UploadOut, auth=auth, tags=["claim"])
+def upload_status(request: HttpRequest, upload_id: str) -> dict[str, Any]:
+    """Where to resume: ``received`` bytes are safe on the server."""
+    return _upload_out(_upload(request.auth, upload_id))  # type: ignore[attr-defined]
+
+
+@api.patch("/uploads/{upload_id}", response=UploadOut, auth=auth, tags=["claim"])
+def upload_chunk(request: HttpRequest, upload_id: str) -> dict[str, Any]:
+    """The request body is the next bytes; header ``Upload-Offset`` says where they go."""
+    upload = _upload(request.auth, upload_id)  # type: ignore[attr-defined]
+    try:
+        offset = int(request.headers.get("Upload-Offset", ""))
+    except ValueError:
+        raise documents.UploadError("offset_mismatch", expected=upload.received) from None
+    return _upload_out(documents.upload_append(upload=upload, offset=offset, chunk=request.body))
+
+
+# --- claims -------------------------------------------------------------------------------
+
+
+class ClaimIn(Schema):
+    reason: str
+    separation_date: date | None = None
+    bank_code: str
+    account_number: str
+    npwp: str = ""
+    prefer_branch: bool = False
+
+
+class EventOut(Schema):
+    status: str
+    at: str
+    reason: str
+
+
+class ClaimOut(Schema):
+    id: str
+    reason: str
+    channel: str
+    status: str
+    stage: int
+    stage_name: str
+    gross: int
+    tax: int
+    net: int
+    payment_due: date
+    documents_required: list[str]
+    correction_fields: list[str]
+    rejection_code: str
+    events: list[EventOut]
+
+
+def _claim_out(claim: Claim) -> dict[str, Any]:
+    stage, name = stage_of(claim)
+    return {
+        "id": str(claim.public_id),
+        "reason": claim.reason,
+        "channel": claim.channel,
+        "status": claim.status,
+        "stage": stage + 1,
+        "stage_name": name,
+        "gross": claim.gross,
+        "tax": claim.tax,
+        "net": claim.net,
+        "payment_due": claim.payment_due,
+        "documents_required": claim.documents_required,
+        "correction_fields": claim.correction_fields,
+        "rejection_code": claim.rejection_code,
+        "events": [
+            {"status": e.to_status, "at": e.at.isoformat(), "reason": e.reason}
+            for e in claim.events.all()
+        ],
+    }
+
+
+@api.post("/claims", response={200: ClaimOut, 201: ClaimOut}, auth=auth, tags=["claim"])
+def claim_create(request: HttpRequest, payload: ClaimIn) -> Status[dict[str, Any]]:
+    """File the claim. Send an ``Idempotency-Key`` header; repeating the request with the
+    same key returns the same claim (200) instead of filing another (201)."""
+    account: MemberAccount = request.auth  # type: ignore[attr-defined]
+    key = request.headers.get("Idempotency-Key", "")
+    existed = Claim.objects.filter(participant=account.participant, idempotency_key=key).exists()
+    claim = claim_submit(
+        participant=account.participant, request=ClaimRequest(**payload.dict()), idempotency_key=key
+    )
+    return Status(200 if existed else 201, _claim_out(claim))
+
+
+@api.get("/claims/{claim_id}", response=ClaimOut, auth=auth, tags=["claim"])
+def claim_status(request: HttpRequest, claim_id: str) -> dict[str, Any]:
+    account: MemberAccount = request.auth  # type: ignore[attr-defined]
+    claim = (
+        Claim.objects.filter(public_id=claim_id, participant=account.participant).first()
+        if _uuid(claim_id)
+        else None
+    )
+    if claim is None:
+        raise ClaimError("claim_unknown")
+    return _claim_out(claim)

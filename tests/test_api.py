@@ -1,0 +1,243 @@
+"""The JSON API end to end with Django's test client: token, balance, eligibility,
+drafts, resumable uploads, idempotent submission, status — and every bad input a 4xx."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+from PIL import Image
+
+from cairkan.accounts import services as accounts
+from cairkan.biometrics.models import FaceAttempt, LivenessChallenge
+from cairkan.claims.models import Claim
+from cairkan.members.models import Participant
+from cairkan.notifications.models import OutboundMessage
+
+pytestmark = pytest.mark.django_db
+PHONE = "+6281234500001"
+PASSWORD = "Padi-Kuning-Amuntai-77"
+RINA = {
+    "nik": "6308056108979001",
+    "kpj": "23000000101",
+    "full_name": "Rina Maulida",
+    "birth_date": date(1997, 8, 21),
+    "mother_maiden_name": "Siti Rahmah",
+}
+
+
+def code_sent_to(to: str) -> str:
+    return re.search(r"\b(\d{6})\b", OutboundMessage.objects.filter(to=to).first().body).group(1)
+
+
+@pytest.fixture
+def rina() -> Participant:
+    call_command("seed_demo", members=12, seed=1, as_of=timezone.localdate())
+    registration = accounts.registration_start(**RINA)
+    accounts.registration_send_code(registration=registration, channel="sms", destination=PHONE)
+    accounts.registration_verify_code(
+        registration=registration, channel="sms", code=code_sent_to(PHONE)
+    )
+    accounts.registration_set_password(registration=registration, password=PASSWORD)
+    return Participant.objects.get(nik=RINA["nik"])
+
+
+@pytest.fixture
+def api(client: Client, rina: Participant) -> Client:
+    login = {"identifier": PHONE, "password": PASSWORD, "device_id": "app-1"}
+    first = client.post("/api/auth/login", login, content_type="application/json")
+    assert first.status_code == 202 and first.json()["code_sent_to"] == "+62812••••0001"
+    token = client.post(
+        "/api/auth/confirm", {**login, "code": code_sent_to(PHONE)}, content_type="application/json"
+    ).json()["token"]
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return client
+
+
+def test_openapi_document_is_served(client: Client) -> None:
+    schema = client.get("/api/openapi.json").json()
+    assert {"/api/claims", "/api/draft/{step}", "/api/uploads", "/api/uploads/{upload_id}"} <= set(
+        schema["paths"]
+    )
+    assert client.get("/api/docs").status_code == 200
+
+
+def test_balance_needs_a_token(client: Client, api: Client) -> None:
+    assert Client().get("/api/me/balance").status_code == 401
+    body = api.get("/api/me/balance").json()
+    assert body["kpj"] == ["23000000101"] and body["balance"] > 1_000_000
+
+
+def test_eligibility_without_login(client: Client) -> None:
+    case = {
+        "as_of": "2026-11-23",
+        "reason": "resignation",
+        "birth_date": "1997-08-21",
+        "retirement_age": None,
+        "membership_start": "2023-09-01",
+        "membership_active": False,
+        "separation_date": "2026-11-01",
+        "balance": 7_500_000,
+        "has_npwp": False,
+        "prior_payouts": [],
+    }
+    answer = client.post("/api/eligibility", case, content_type="application/json")
+    assert answer.status_code == 200 and answer.json()["refusals"] == ["waiting_period"]
+    bad = client.post(
+        "/api/eligibility", {**case, "balance": "banyak"}, content_type="application/json"
+    )
+    assert bad.status_code == 400
+    assert (bad.json()["code"], bad.json()["field"]) == ("invalid_case", "balance")
+
+
+def test_a_claim_through_the_api(api: Client, rina: Participant, settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    draft = api.get("/api/draft").json()
+    saved = api.put(
+        "/api/draft/reason",
+        {"answers": {"reason": "resignation"}, "version": draft["version"]},
+        content_type="application/json",
+    )
+    assert saved.status_code == 200 and saved.json()["step"] == "data"
+    stale = api.put(
+        "/api/draft/reason",
+        {"answers": {"reason": "termination"}, "version": draft["version"]},
+        content_type="application/json",
+    )
+    assert stale.status_code == 409 and stale.json()["data"]["reason"]["reason"] == "resignation"
+
+    rng = np.random.default_rng(2)
+    out = io.BytesIO()
+    Image.fromarray(rng.integers(200, 256, (1400, 1000, 3), dtype=np.uint8)).save(out, "JPEG")
+    data = out.getvalue()
+    upload = api.post(
+        "/api/uploads",
+        {"kind": "resignation_statement", "filename": "surat.jpg", "size": len(data)},
+        content_type="application/json",
+    ).json()
+    url = f"/api/uploads/{upload['id']}"
+    api.patch(url, data[:100_000], content_type="application/octet-stream", HTTP_UPLOAD_OFFSET="0")
+    wrong = api.patch(
+        url, data[:100_000], content_type="application/octet-stream", HTTP_UPLOAD_OFFSET="0"
+    )
+    assert wrong.status_code == 409 and wrong.json()["details"]["expected"] == 100_000
+    assert api.get(url).json()["received"] == 100_000
+    done = api.patch(
+        url, data[100_000:], content_type="application/octet-stream", HTTP_UPLOAD_OFFSET="100000"
+    )
+    assert done.json()["state"] == "complete"
+
+    challenge = LivenessChallenge.objects.create(
+        participant=rina,
+        purpose="claim",
+        steps=["turn_left"],
+        expires_at=timezone.now() + timedelta(minutes=2),
+    )
+    FaceAttempt.objects.create(
+        participant=rina, challenge=challenge, purpose="claim", outcome="passed"
+    )
+    body = {
+        "reason": "resignation",
+        "separation_date": "2026-10-09",
+        "bank_code": "002",
+        "account_number": "005201000019001",
+    }
+    first = api.post(
+        "/api/claims", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="tap-1"
+    )
+    again = api.post(
+        "/api/claims", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="tap-1"
+    )
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"] and Claim.objects.count() == 1
+    status = api.get(f"/api/claims/{first.json()['id']}").json()
+    assert (status["stage"], status["stage_name"], status["channel"]) == (1, "Agenda Klaim", "app")
+    other = api.post(
+        "/api/claims", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="tap-2"
+    )
+    assert other.status_code == 409 and other.json()["code"] == "claim_in_progress"
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body", "status", "code", "field"),
+    [
+        (
+            "put",
+            "/api/draft/reason",
+            {"answers": {"reason": "x"}, "version": 1},
+            400,
+            "reason_unknown",
+            "reason",
+        ),
+        ("put", "/api/draft/reason", {"answers": {}}, 422, "invalid_input", "version"),
+        (
+            "put",
+            "/api/draft/bank",
+            {"answers": {"bank_code": "002", "account_number": "1"}, "version": 1},
+            400,
+            "account_number_length",
+            "account_number",
+        ),
+        (
+            "post",
+            "/api/uploads",
+            {"kind": "ektp", "filename": "a.jpg", "size": 9_000_000},
+            413,
+            "file_too_large",
+            None,
+        ),
+        (
+            "post",
+            "/api/uploads",
+            {"kind": "ektp", "filename": "a.jpg"},
+            422,
+            "invalid_input",
+            "size",
+        ),
+        (
+            "post",
+            "/api/claims",
+            {"reason": "resignation", "bank_code": "002", "account_number": "005201000019001"},
+            400,
+            "idempotency_key_invalid",
+            None,
+        ),
+        ("post", "/api/claims", {"reason": "resignation"}, 422, "invalid_input", "bank_code"),
+        (
+            "get",
+            "/api/uploads/00000000-0000-0000-0000-000000000000",
+            None,
+            400,
+            "upload_unknown",
+            None,
+        ),
+        ("get", "/api/claims/not-a-claim", None, 400, "claim_unknown", None),
+    ],
+)
+def test_bad_input_is_a_specific_4xx(api: Client, method, url, body, status, code, field) -> None:
+    kwargs = {"content_type": "application/json"} if body is not None else {}
+    response = (
+        getattr(api, method)(url, body, **kwargs) if body is not None else getattr(api, method)(url)
+    )
+    assert response.status_code == status, response.content
+    assert response.json()["code"] == code
+    assert response.json()["field"] == field
+    assert response.json()["message"]
+
+
+def test_wrong_password_and_throttling_are_4xx(client: Client, rina: Participant) -> None:
+    login = {"identifier": PHONE, "password": "salah", "device_id": "d"}
+    for _ in range(5):
+        assert (
+            client.post("/api/auth/login", login, content_type="application/json").status_code
+            == 400
+        )
+    limited = client.post("/api/auth/login", login, content_type="application/json")
+    assert limited.status_code == 429
+    assert "pukul" in limited.json()["message"] and limited.json()["details"]["until"]
