@@ -1,0 +1,466 @@
+"""The face step as pages: capture (camera or photo upload), verdict, locked page.
+
+The page issues a challenge; ``face.js`` captures frames and posts them to
+``face_submit`` (JSON), which calls the biometrics services. Without a camera API the
+same endpoint takes three photos from a plain form and answers with a page.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from itertools import groupby
+from typing import Any
+
+from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from cairkan.accounts.messages import MESSAGES as ACCOUNT_MESSAGES
+from cairkan.accounts.models import Registration
+from cairkan.biometrics import runtime
+from cairkan.biometrics.engine import UnreadableImage, assess_quality, decode_image
+from cairkan.biometrics.engine.faces import Embedding
+from cairkan.biometrics.engine.matching import NoUsableReference, reference_embedding
+from cairkan.biometrics.messages import COACHING, LOCKED, OUTCOMES, STEPS
+from cairkan.biometrics.models import LivenessChallenge, Outcome, Purpose
+from cairkan.biometrics.policy import policy
+from cairkan.biometrics.services import (
+    ChallengeInvalid,
+    FaceError,
+    FaceStepLocked,
+    UnlockRefused,
+    challenge_issue,
+    enrolment_submit,
+    face_status,
+    unlock_after_cooling_off,
+    unlock_booking_create,
+    verification_submit,
+    video_slots,
+)
+from cairkan.integrations import loading
+from cairkan.integrations.models import SandboxRegistryRecord
+from cairkan.integrations.registry.base import (
+    PersonNotFound,
+    RegistryTimeout,
+    RegistryUnavailable,
+)
+from cairkan.integrations.registry.sandbox import SandboxPopulationRegistry
+from cairkan.members.models import Participant
+from cairkan.web.members import (
+    RECOVERY_FACE_KEY,
+    login_url,
+    member_account,
+    recovery_account,
+)
+
+MAX_UPLOAD = 8 * 1024 * 1024  # a phone camera photo from the no-JavaScript form
+MAX_COACHING_FRAME = 300 * 1024
+TESTER_KEY = "cairkan_tester_reference"
+PAGE_URLS: dict[str, str] = {"enrolment": "register_face", "recovery": "recover_face"}
+OFFICE = "Mall Pelayanan Publik Amuntai"
+
+ERRORS = {
+    "invalid_capture": gettext_lazy(
+        "We could not read the photo. Take it again with the camera (a JPEG or PNG picture)."
+    ),
+    "too_large": gettext_lazy("The photo is too large. Take it again with the camera."),
+    "no_frames": gettext_lazy("No photo arrived. Take the photos again."),
+    "challenge_expired": gettext_lazy(
+        "The time for this check ran out. Start again: you get new movements."
+    ),
+    "challenge_used": gettext_lazy("This check was already sent. Start again."),
+    "challenge_unknown": gettext_lazy("This check is not valid any more. Start again."),
+    "not_enrolled": gettext_lazy(
+        "There is no enrolled face for this account yet. Visit a branch office with your e-KTP."
+    ),
+    "no_registry_photo": gettext_lazy(
+        "The population registry has no usable photo of you, so your face cannot be "
+        "enrolled online. Visit the office counter with your e-KTP."
+    ),
+    "not_allowed": gettext_lazy("Your session has ended. Please start again."),
+    "registry_unavailable": ACCOUNT_MESSAGES["registry_unavailable"],
+    "not_locked": gettext_lazy("The face check is not locked."),
+    "self_unlock_used": gettext_lazy(
+        "You already used the new round after waiting. Book a video call or visit the office."
+    ),
+    "cooling_off_not_over": gettext_lazy("The waiting time is not over yet."),
+    "slot_unavailable": gettext_lazy("That time is no longer free. Choose another one."),
+    "no_slot": gettext_lazy("Choose a time for the video call."),
+}
+
+
+class _Refusal(Exception):
+    def __init__(self, code: str, status: int = 400) -> None:
+        super().__init__(code)
+        self.code = code
+        self.status = status
+
+
+def _error(code: str) -> str:
+    return str(ERRORS.get(code, ERRORS["not_allowed"]))
+
+
+def _subject(request: HttpRequest, purpose: str) -> Participant | None:
+    """Whose face this is: the logged-in member, or the member recovering access."""
+    recovering = purpose == Purpose.RECOVERY
+    account = recovery_account(request) if recovering else member_account(request)
+    return account.participant if account else None
+
+
+def _any_subject(request: HttpRequest) -> tuple[Participant | None, str]:
+    account = member_account(request)
+    if account is not None:
+        return account.participant, Purpose.ENROLMENT
+    recovering = recovery_account(request)
+    return (recovering.participant if recovering else None), Purpose.RECOVERY
+
+
+def _registry_photo(participant: Participant) -> bytes | None:
+    try:
+        return loading.population_registry().lookup(participant.nik).photo_jpeg
+    except PersonNotFound:
+        return None
+    except (RegistryTimeout, RegistryUnavailable):
+        raise _Refusal("registry_unavailable", 503) from None
+
+
+def _tester_mode_allowed() -> bool:
+    """Only the sandbox registry may take a tester's own face as its photo."""
+    return isinstance(loading.population_registry(), SandboxPopulationRegistry)
+
+
+def _challenge_data(challenge: LivenessChallenge) -> dict[str, Any]:
+    return {
+        "id": str(challenge.pk),
+        "steps": [{"code": step, "text": str(STEPS.get(step, step))} for step in challenge.steps],
+    }
+
+
+def _page_url(purpose: str) -> str:
+    return reverse(PAGE_URLS.get(purpose, "register_face"))
+
+
+def face_page(
+    request: HttpRequest, purpose: str, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    participant = _subject(request, purpose)
+    if participant is None:
+        if purpose == Purpose.RECOVERY:
+            return redirect("recover")
+        return redirect(login_url(request))
+    enrolled = hasattr(participant, "face_enrolment")
+    if purpose == Purpose.ENROLMENT and enrolled:
+        return redirect("account")
+    if purpose == Purpose.RECOVERY and request.session.get(RECOVERY_FACE_KEY):
+        return redirect("recover_password")
+    try:
+        challenge = challenge_issue(participant=participant, purpose=purpose)
+    except FaceStepLocked:
+        return redirect("face_locked")
+    try:
+        tester = (
+            purpose == Purpose.ENROLMENT
+            and _tester_mode_allowed()
+            and _registry_photo(participant) is None
+        )
+    except _Refusal as refusal:
+        tester, error = False, error or _error(refusal.code)
+    context = {
+        "purpose": purpose,
+        "challenge": challenge,
+        "challenge_data": _challenge_data(challenge),
+        "steps": [str(STEPS.get(step, step)) for step in challenge.steps],
+        "tester": tester,
+        "failures_left": face_status(participant=participant).failures_left,
+        "error": error,
+        "texts": {
+            "front": _("Look straight at the camera"),
+            "ready": _("Get ready"),
+            "sending": _("Sending the photos…"),
+            "again": _("Try again"),
+            "continue": _("Continue"),
+            "no_camera": _("The camera could not be started. Use the photo form below."),
+            "network": _("The connection dropped. Nothing is lost: press the button again."),
+        },
+    }
+    return render(request, "web/face.html", context, status=status)
+
+
+@never_cache
+def register_face(request: HttpRequest) -> HttpResponse:
+    return face_page(request, Purpose.ENROLMENT)
+
+
+@never_cache
+def recover_face(request: HttpRequest) -> HttpResponse:
+    return face_page(request, Purpose.RECOVERY)
+
+
+def _frames(request: HttpRequest) -> list[UploadedFile[Any]]:
+    uploads: list[UploadedFile[Any]] = list(request.FILES.getlist("frames"))
+    if not uploads:  # the photo form: frame_0 (facing the camera), frame_1, frame_2 …
+        index = 0
+        while f"frame_{index}" in request.FILES:
+            upload = request.FILES.get(f"frame_{index}")
+            if upload is not None:
+                uploads.append(upload)
+            index += 1
+    return uploads
+
+
+def _enrolment_reference(
+    request: HttpRequest, participant: Participant, frames: list[bytes]
+) -> tuple[Embedding | None, bool]:
+    """The registry photo's embedding, or (sandbox only) the tester's first frame's.
+
+    ``None`` means the first frame shows no usable face: coach, do not count.
+    """
+    engine = runtime.engine()
+    photo = _registry_photo(participant)
+    tester = request.session.get(TESTER_KEY) == participant.pk
+    if photo is None:
+        if not (request.POST.get("tester") and _tester_mode_allowed()):
+            raise _Refusal("no_registry_photo", 409)
+        try:
+            reference = reference_embedding(engine, decode_image(frames[0]))
+        except UnreadableImage:
+            raise _Refusal("invalid_capture") from None
+        except NoUsableReference:
+            return None, True
+        SandboxRegistryRecord.objects.filter(nik=participant.nik).update(photo_jpeg=frames[0])
+        request.session[TESTER_KEY] = participant.pk
+        return reference, True
+    try:
+        return reference_embedding(engine, decode_image(photo)), tester
+    except (UnreadableImage, NoUsableReference):
+        raise _Refusal("no_registry_photo", 409) from None
+
+
+def _verdict_message(outcome: str, quality: tuple[str, ...], reason: str) -> list[str]:
+    lines = [str(OUTCOMES.get(outcome, ""))]
+    lines += [str(COACHING[code]) for code in quality if code in COACHING]
+    if reason in COACHING:
+        lines.append(str(COACHING[reason]))
+    return [line for line in lines if line]
+
+
+def _answer(
+    request: HttpRequest, purpose: str, body: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse(body, status=status)
+    if status >= 400:
+        return face_page(request, purpose, error=body["message"], status=status)
+    level = messages.SUCCESS if body["outcome"] == Outcome.PASSED else messages.WARNING
+    messages.add_message(request, level, body["message"])
+    return redirect(body.get("redirect") or _page_url(purpose))
+
+
+def _next_challenge(participant: Participant, purpose: str) -> dict[str, Any] | None:
+    try:
+        return _challenge_data(challenge_issue(participant=participant, purpose=purpose))
+    except FaceStepLocked:
+        return None
+
+
+@require_POST
+def face_submit(request: HttpRequest) -> HttpResponse:
+    purpose = request.POST.get("purpose", "")
+    if purpose not in PAGE_URLS:
+        purpose = Purpose.ENROLMENT
+    participant = _subject(request, purpose)
+    body: dict[str, Any]
+    if participant is None:
+        body = {
+            "outcome": "error",
+            "message": _error("not_allowed"),
+            "redirect": reverse("landing"),
+        }
+        return _answer(request, purpose, body, 403)
+    try:
+        uploads = _frames(request)
+        if not uploads:
+            raise _Refusal("no_frames")
+        if any((upload.size or 0) > MAX_UPLOAD for upload in uploads):
+            raise _Refusal("too_large")
+        frames = [upload.read() for upload in uploads]
+        try:
+            challenge_id = uuid.UUID(request.POST.get("challenge_id", ""))
+        except ValueError:
+            raise _Refusal("challenge_unknown", 409) from None
+        if purpose == Purpose.ENROLMENT:
+            if hasattr(participant, "face_enrolment"):
+                return _answer(request, purpose, _passed(request, participant, purpose))
+            reference, tester = _enrolment_reference(request, participant, frames)
+            if reference is None:
+                body = _retry(participant, purpose, Outcome.RETAKE, ("no_face",), "")
+                return _answer(request, purpose, body)
+            verdict = enrolment_submit(
+                participant=participant,
+                challenge_id=challenge_id,
+                frames=frames,
+                registry_reference=reference,
+                tester_reference=tester,
+            )
+        else:
+            verdict = verification_submit(
+                participant=participant, challenge_id=challenge_id, frames=frames
+            )
+    except _Refusal as refusal:
+        body = {
+            "outcome": "error",
+            "message": _error(refusal.code),
+            "code": refusal.code,
+        }
+        if refusal.status == 409:
+            body["challenge"] = _next_challenge(participant, purpose)
+        return _answer(request, purpose, body, refusal.status)
+    except FaceStepLocked:
+        return _answer(request, purpose, _locked_body())
+    except ChallengeInvalid as exc:
+        body = {
+            "outcome": "error",
+            "message": _error(exc.code),
+            "code": exc.code,
+            "challenge": _next_challenge(participant, purpose),
+        }
+        return _answer(request, purpose, body, 409)
+    except FaceError as exc:
+        code = exc.code if exc.code in ERRORS else "invalid_capture"
+        return _answer(request, purpose, {"outcome": "error", "message": _error(code)}, 400)
+    if verdict.outcome == Outcome.PASSED:
+        return _answer(request, purpose, _passed(request, participant, purpose))
+    if verdict.locked:
+        return _answer(request, purpose, _locked_body())
+    body = _retry(participant, purpose, verdict.outcome, verdict.quality, verdict.liveness_reason)
+    if verdict.counted:
+        body["message"] += " " + _("You have %(left)s tries left.") % {
+            "left": verdict.failures_left
+        }
+    body["failures_left"] = verdict.failures_left
+    if verdict.outcome == Outcome.REVIEW:
+        body["challenge"] = None
+        body["redirect"] = reverse("account") if purpose == Purpose.ENROLMENT else ""
+    return _answer(request, purpose, body)
+
+
+def _retry(
+    participant: Participant, purpose: str, outcome: str, quality: tuple[str, ...], reason: str
+) -> dict[str, Any]:
+    return {
+        "outcome": outcome,
+        "message": " ".join(_verdict_message(outcome, quality, reason)),
+        "coaching": [str(COACHING[c]) for c in quality if c in COACHING],
+        "challenge": _next_challenge(participant, purpose),
+        "redirect": "",
+    }
+
+
+def _locked_body() -> dict[str, Any]:
+    return {
+        "outcome": "locked",
+        "message": str(LOCKED) % {"count": policy().max_failures},
+        "redirect": reverse("face_locked"),
+    }
+
+
+def _passed(request: HttpRequest, participant: Participant, purpose: str) -> dict[str, Any]:
+    if purpose == Purpose.RECOVERY:
+        request.session[RECOVERY_FACE_KEY] = timezone.now().isoformat()
+        target = reverse("recover_password")
+    else:
+        Registration.objects.filter(participant=participant, step=Registration.Step.FACE).update(
+            step=Registration.Step.DONE
+        )
+        target = reverse("account")
+    return {"outcome": Outcome.PASSED, "message": str(OUTCOMES["passed"]), "redirect": target}
+
+
+@require_POST
+def face_quality(request: HttpRequest) -> JsonResponse:
+    """Live coaching on one small frame; never an attempt."""
+    participant, _purpose = _any_subject(request)
+    if participant is None:
+        return JsonResponse({"ok": False, "message": _error("not_allowed")}, status=403)
+    upload = request.FILES.get("frame")
+    if upload is None:
+        return JsonResponse({"ok": False, "message": _error("no_frames")}, status=400)
+    if (upload.size or 0) > MAX_COACHING_FRAME:
+        return JsonResponse({"ok": False, "message": _error("too_large")}, status=400)
+    try:
+        image = decode_image(upload.read())
+    except UnreadableImage:
+        return JsonResponse({"ok": False, "message": _error("invalid_capture")}, status=400)
+    report = assess_quality(runtime.engine(), image, runtime.quality_limits())
+    codes = [code for code in report.codes if code in COACHING]
+    message = str(COACHING[codes[0]]) if codes else _("Good. Hold the phone still.")
+    return JsonResponse({"ok": report.ok, "codes": list(report.codes), "message": message})
+
+
+# --- the locked page ---------------------------------------------------------------------
+
+
+def _slot_days(slots: list[datetime]) -> list[dict[str, Any]]:
+    local = [timezone.localtime(slot) for slot in slots]
+    return [
+        {
+            "day": day,
+            "slots": [(slot.isoformat(), formats.time_format(slot, "H:i")) for slot in group],
+        }
+        for day, group in groupby(local, key=lambda s: s.date())
+    ]
+
+
+@never_cache
+def face_locked(request: HttpRequest) -> HttpResponse:
+    participant, purpose = _any_subject(request)
+    if participant is None:
+        return redirect(login_url(request))
+    status = face_status(participant=participant)
+    error = ""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "cooling_off":
+                unlock_after_cooling_off(participant=participant)
+                messages.success(request, _("A new round is open. Take your time."))
+                return redirect(_page_url(purpose))
+            raw = request.POST.get("starts_at", "")
+            try:
+                starts_at = datetime.fromisoformat(raw)
+            except ValueError:
+                raise UnlockRefused("no_slot") from None
+            booking = unlock_booking_create(participant=participant, starts_at=starts_at)
+            when = timezone.localtime(booking.starts_at)
+            messages.success(
+                request,
+                _("Your video call is booked for %(day)s at %(time)s.")
+                % {
+                    "day": formats.date_format(when, "l, j F Y"),
+                    "time": formats.time_format(when, "H:i"),
+                },
+            )
+            return redirect("face_locked")
+        except UnlockRefused as exc:
+            error = _error(exc.code)
+    if not status.locked and request.method != "POST":
+        return redirect(_page_url(purpose) if purpose == Purpose.RECOVERY else "account")
+    open_booking = status.open_booking
+    context = {
+        "locked_message": str(LOCKED) % {"count": policy().max_failures},
+        "status": status,
+        "booking_at": timezone.localtime(open_booking.starts_at) if open_booking else None,
+        "days": [] if open_booking else _slot_days(video_slots()),
+        "office": OFFICE,
+        "error": error,
+        "logged_in": member_account(request) is not None,
+    }
+    return render(request, "web/face_locked.html", context, status=400 if error else 200)
