@@ -59,3 +59,44 @@ MESSAGES = {
     "claim_unknown": _("There is no such claim for you."),
     "pdf_encrypted": _("This PDF is password-protected. Send one without a password."),
 }
+
+# What each document code means, for checklists and the wizard.
+DOCUMENT_LABELS = {
+    "ektp": _("Your e-KTP (identity card)"),
+    "kpj_card": _("Your BPJS Ketenagakerjaan membership card (KPJ number)"),
+    "bank_account": _("The first page of the savings book of an account in your own name"),
+    "npwp": _("Your tax number (NPWP) card"),
+    "resignation_statement": _("The employer's statement that you resigned"),
+    "termination_proof": _(
+        "Proof of termination: the manpower office's receipt, the employer's report, the termination letter with your statement of acceptance, a bipartite agreement or a court ruling"
+    ),
+    "contract_end_proof": _(
+        "The fixed-term contract (PKWT) that ended, or the employer's statement that it ended"
+    ),
+    "passport": _("Your passport"),
+    "not_working_in_indonesia_statement": _("A statement that you no longer work in Indonesia"),
+    "doctor_certificate": _("The doctor's certificate of permanent total disability"),
+    "death_certificate": _("The death certificate"),
+    "heir_certificate": _("The heir certificate or the court ruling on the heirs"),
+    "heir_ektp": _("The heir's e-KTP"),
+    "family_card": _("The family card (KK)"),
+    "housing_documents": _(
+        "The house sale-purchase agreement or deed, or the bank's mortgage documents"
+    ),
+}
+CHANNEL_LABELS = {
+    "app": _("In the Cairkan app, from your phone"),
+    "online_assisted": _("Online with an officer: upload the documents and book a video call"),
+    "branch": _("At a BPJS Ketenagakerjaan branch office"),
+}
+REASON_LABELS = {
+    "resignation": _("I resigned"),
+    "termination": _("I was dismissed (PHK)"),
+    "contract_end": _("My fixed-term contract ended"),
+    "retirement": _("I reached retirement age"),
+    "leaving_indonesia": _("I am leaving Indonesia for good"),
+    "permanent_disability": _("Permanent total disability"),
+    "death": _("The member died (claim by the heirs)"),
+    "partial_10": _("Partial withdrawal, up to 10% (still working, 10 years a member)"),
+    "partial_30": _("Partial withdrawal for housing, up to 30%"),
+}

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "cairkan.claims",
     "cairkan.api",
     "cairkan.demo",
+    "cairkan.guidance",
     "cairkan.web",
 ]
 

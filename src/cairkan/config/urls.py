@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("", include("cairkan.guidance.urls")),
     path("", include("cairkan.web.urls")),
     re_path(
         r"^back-office/statements/(?P<nik>[^/.]+)\.(?P<fmt>pdf|csv)$",

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from cairkan.guidance import views
+
+urlpatterns = [path("cek-kelayakan/", views.eligibility, name="eligibility")]
