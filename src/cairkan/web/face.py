@@ -187,6 +187,7 @@ def face_page(
             "sending": _("Sending the photos…"),
             "again": _("Try again"),
             "continue": _("Continue"),
+            "tries_left": _("You have %(left)s tries left."),
             "no_camera": _("The camera could not be started. Use the photo form below."),
             "network": _("The connection dropped. Nothing is lost: press the button again."),
         },

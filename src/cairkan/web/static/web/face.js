@@ -11,6 +11,7 @@
   var instruction = document.getElementById("instruction");
   var coach = document.getElementById("coach");
   var result = document.getElementById("result");
+  var triesLeft = document.getElementById("failures-left");
   var texts = JSON.parse(document.getElementById("face-texts").textContent);
   var challenge = JSON.parse(document.getElementById("face-challenge").textContent);
   var qualityUrl = form.getAttribute("data-quality-url");
@@ -120,6 +121,9 @@
       var answer = await post(form.action, data);
       instruction.textContent = "";
       say(answer.message || texts.network, answer.outcome === "passed");
+      if (typeof answer.failures_left === "number" && triesLeft) {
+        triesLeft.textContent = texts.tries_left.replace("%(left)s", answer.failures_left);
+      }
       if (answer.redirect) {
         await sleep(1500);
         window.location.assign(answer.redirect);
