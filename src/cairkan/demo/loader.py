@@ -163,7 +163,15 @@ def load(population: Population) -> LoadSummary:
         summary.contributions = _write_contributions(
             _ledger_rows(population, kpj_to_id, owner, summary.contributed_by_person)
         )
+    _analyze()
     return summary
+
+
+def _analyze() -> None:
+    """Give the query planner statistics after a bulk load; without them PostgreSQL
+    plans the first hours of queries on a freshly loaded ledger badly."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def credit_past_returns(as_of: date) -> list[int]:
