@@ -60,6 +60,12 @@ def api(client: Client, rina: Participant) -> Client:
     return client
 
 
+def test_api_docs_load_nothing_from_outside(client: Client) -> None:
+    html = client.get("/api/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in html
+    assert "https://" not in html and "http://" not in html
+
+
 def test_openapi_document_is_served(client: Client) -> None:
     schema = client.get("/api/openapi.json").json()
     assert {"/api/claims", "/api/draft/{step}", "/api/uploads", "/api/uploads/{upload_id}"} <= set(

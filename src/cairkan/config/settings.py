@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_structlog",
+    "ninja",  # serves Swagger UI from its bundled static files, not a CDN
     "cairkan.members",
     "cairkan.integrations",
     "cairkan.rules",
