@@ -1,8 +1,7 @@
 """End-to-end tests in a real browser: Debian's chromium driven by Playwright.
 
 ``make test`` installs /usr/bin/chromium (scripts/ensure-system-packages) and Playwright
-from the dev extras; Playwright's own browser download (``playwright install``) is never
-used. The pages come from pytest-django's ``live_server`` (a session-wide server thread
+from the dev extras; Playwright's own browser download is never used. The pages come from pytest-django's ``live_server`` (a session-wide server thread
 on the file-based SQLite or the PostgreSQL test database; a test that uses it runs with
 ``transactional_db``).
 
@@ -76,7 +75,7 @@ def playwright(live_server: LiveServer) -> Iterator[Playwright]:
     if not CHROMIUM.exists():
         pytest.fail(
             f"{CHROMIUM} is missing: `make test` installs Debian's chromium "
-            "(scripts/ensure-system-packages); never `playwright install`."
+            "(scripts/ensure-system-packages); Playwright's own browser download is never used."
         )
     previous = os.environ.get(ASYNC_UNSAFE)
     os.environ[ASYNC_UNSAFE] = "true"
