@@ -1,7 +1,8 @@
 """End-to-end tests in a real browser: Debian's chromium driven by Playwright.
 
 ``make test`` installs /usr/bin/chromium (scripts/ensure-system-packages) and Playwright
-from the dev extras; Playwright's own browser download is never used. The pages come from pytest-django's ``live_server`` (a session-wide server thread
+from the dev extras; Playwright's own browser download is never used. The pages come
+from pytest-django's ``live_server`` (a session-wide server thread
 on the file-based SQLite or the PostgreSQL test database; a test that uses it runs with
 ``transactional_db``).
 
