@@ -3,7 +3,6 @@ devices and recovery — on the seeded personas (docs/demo-data.md)."""
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 import pytest
@@ -17,7 +16,7 @@ from cairkan.biometrics.models import FaceEnrolment
 from cairkan.integrations import loading
 from cairkan.integrations.models import SandboxRegistryRecord
 from cairkan.members.models import Participant
-from cairkan.notifications.models import OutboundMessage
+from sent_messages import last_code
 
 pytestmark = pytest.mark.django_db
 RINA = {
@@ -33,11 +32,6 @@ STRONG = "Padi-Kuning-Amuntai-77"
 @pytest.fixture(autouse=True)
 def personas() -> None:
     call_command("seed_demo", members=12, seed=1, as_of=date(2026, 11, 23))
-
-
-def last_code(to: str) -> str:
-    body = OutboundMessage.objects.filter(to=to).first().body
-    return re.search(r"\b(\d{6})\b", body).group(1)
 
 
 def registered(identity=RINA, phone="+6281234500001") -> MemberAccount:

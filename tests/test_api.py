@@ -4,7 +4,6 @@ drafts, resumable uploads, idempotent submission, status — and every bad input
 from __future__ import annotations
 
 import io
-import re
 from datetime import date, timedelta
 
 import numpy as np
@@ -18,7 +17,7 @@ from cairkan.accounts import services as accounts
 from cairkan.biometrics.models import FaceAttempt, LivenessChallenge
 from cairkan.claims.models import Claim
 from cairkan.members.models import Participant
-from cairkan.notifications.models import OutboundMessage
+from sent_messages import last_code as code_sent_to
 
 pytestmark = pytest.mark.django_db
 PHONE = "+6281234500001"
@@ -30,10 +29,6 @@ RINA = {
     "birth_date": date(1997, 8, 21),
     "mother_maiden_name": "Siti Rahmah",
 }
-
-
-def code_sent_to(to: str) -> str:
-    return re.search(r"\b(\d{6})\b", OutboundMessage.objects.filter(to=to).first().body).group(1)
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from cairkan.biometrics.models import (
     UnlockBooking,
 )
 from cairkan.integrations.models import SandboxRegistryRecord
-from cairkan.notifications.models import OutboundMessage
+from sent_messages import last_code
 
 pytestmark = pytest.mark.django_db
 FACES = Path(__file__).parent / "fixtures" / "faces"
@@ -67,14 +67,6 @@ DARK = jpeg(ImageEnhance.Brightness(Image.open(FACES / "obama.jpg")).enhance(0.2
 @pytest.fixture(autouse=True)
 def personas() -> None:
     call_command("seed_demo", members=12, seed=1, as_of=date(2026, 11, 23))
-
-
-def last_code(to: str) -> str:
-    message = OutboundMessage.objects.filter(to=to).first()
-    assert message is not None
-    found = re.search(r"\b(\d{6})\b", message.body)
-    assert found is not None
-    return found.group(1)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ with the device code and the limits, the account page and who may see it."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import pytest
@@ -16,7 +15,7 @@ from cairkan.accounts import services
 from cairkan.accounts.messages import MESSAGES
 from cairkan.accounts.models import KnownDevice, MemberAccount, Registration
 from cairkan.integrations.models import SandboxRegistryRecord
-from cairkan.notifications.models import OutboundMessage
+from sent_messages import last_code
 
 pytestmark = pytest.mark.django_db
 RINA = {
@@ -33,14 +32,6 @@ STRONG = "Padi-Kuning-Amuntai-77"
 @pytest.fixture(autouse=True)
 def personas() -> None:
     call_command("seed_demo", members=12, seed=1, as_of=date(2026, 11, 23))
-
-
-def last_code(to: str) -> str:
-    message = OutboundMessage.objects.filter(to=to).first()
-    assert message is not None
-    found = re.search(r"\b(\d{6})\b", message.body)
-    assert found is not None
-    return found.group(1)
 
 
 def indonesian(code: str) -> str:

@@ -42,7 +42,7 @@ from cairkan.biometrics.models import (
     LivenessChallenge,
     Purpose,
 )
-from cairkan.notifications.models import OutboundMessage
+from sent_messages import last_code
 
 pytestmark = pytest.mark.browser
 
@@ -143,14 +143,6 @@ def report_weights() -> Iterator[None]:
             f"{weight['transfer']} B transferred, {weight['body']} B bodies"
             f" {weight['entries']}"
         )
-
-
-def last_code(to: str) -> str:
-    message = OutboundMessage.objects.filter(to__endswith=to[-9:]).first()
-    assert message is not None, f"no message to {to}"
-    found = re.search(r"\b(\d{6})\b", message.body)
-    assert found is not None
-    return found.group(1)
 
 
 def fill_identity(page: Page) -> None:
