@@ -133,6 +133,19 @@ def test_a_claim_through_the_api(api: Client, rina: Participant, settings, tmp_p
         url, data[100_000:], content_type="application/octet-stream", HTTP_UPLOAD_OFFSET="100000"
     )
     assert done.json()["state"] == "complete"
+    for kind in ("ektp", "kpj_card", "bank_account"):
+        other = api.post(
+            "/api/uploads",
+            {"kind": kind, "filename": f"{kind}.jpg", "size": len(data)},
+            content_type="application/json",
+        ).json()
+        whole = api.patch(
+            f"/api/uploads/{other['id']}",
+            data,
+            content_type="application/octet-stream",
+            HTTP_UPLOAD_OFFSET="0",
+        )
+        assert whole.json()["state"] == "complete"
 
     challenge = LivenessChallenge.objects.create(
         participant=rina,

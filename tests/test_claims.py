@@ -23,10 +23,13 @@ from cairkan.claims.services import (
 )
 from cairkan.members.balances import participant_balance
 from cairkan.members.models import Participant
+from claim_documents import upload_documents
 
 AS_OF = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Makassar"))
 RINA = "6308056108979001"
+# A video call the next morning, from the capacity seed-demo publishes.
+SLOT = datetime(2026, 11, 24, 9, 0, tzinfo=ZoneInfo("Asia/Makassar"))
 
 
 @pytest.fixture
@@ -50,8 +53,11 @@ def member(nik: str, face: bool = True) -> Participant:
 
 
 def file(nik: str, key: str = "k1", **request) -> Claim:
+    participant = member(nik)
+    if not Claim.objects.filter(participant=participant, idempotency_key=key).exists():
+        upload_documents(participant, request["reason"], npwp=bool(request.get("npwp")))
     return claim_submit(
-        participant=member(nik), request=ClaimRequest(**request), idempotency_key=key, now=NOW
+        participant=participant, request=ClaimRequest(**request), idempotency_key=key, now=NOW
     )
 
 
@@ -118,6 +124,7 @@ def test_no_claim_without_a_fresh_face_check(personas) -> None:
                 "separation_date": date(2026, 9, 24),
                 "bank_code": "002",
                 "account_number": "005201000019009",
+                "appointment_at": SLOT,
             },
             "bank_holder_mismatch",
             "SARI WAHYUNI",
@@ -129,6 +136,7 @@ def test_no_claim_without_a_fresh_face_check(personas) -> None:
                 "separation_date": date(2026, 9, 14),
                 "bank_code": "002",
                 "account_number": "005201000019007",
+                "appointment_at": SLOT,
             },
             "bank_account_dormant",
             None,
@@ -168,8 +176,11 @@ def test_a_large_retirement_claim_goes_online_assisted_with_tax(personas) -> Non
         bank_code="122",
         account_number="0010029001",
         npwp="123456789012345",
+        appointment_at=SLOT,
     )
     assert claim.channel == "online_assisted"  # above the Rp 15 juta app limit
+    appointment = claim.appointments.get()
+    assert (appointment.kind, appointment.starts_at) == ("video", SLOT)
     assert claim.tax == (claim.gross - 50_000_000) * 5 // 100  # PP 68/2009, rounded down
     assert claim.payment_due == date(2026, 11, 30)  # five working days
 
@@ -213,6 +224,7 @@ def test_payment_due_skips_weekends_and_holidays() -> None:
 def test_two_tabs_submitting_at_once_file_one_claim() -> None:
     call_command("seed_demo", members=12, seed=1, as_of=AS_OF)
     rina = member(RINA)
+    upload_documents(rina, "resignation")
     claims: list[int] = []
 
     def submit() -> None:

@@ -14,6 +14,7 @@ from cairkan.biometrics.models import FaceAttempt, LivenessChallenge
 from cairkan.claims.models import Claim, ClaimEvent
 from cairkan.claims.services import ClaimRequest, claim_submit
 from cairkan.members.models import Participant
+from claim_documents import upload_documents
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Makassar"))
@@ -32,6 +33,7 @@ def claim() -> Claim:
     FaceAttempt.objects.create(
         participant=rina, challenge=challenge, purpose="claim", outcome="passed"
     )
+    upload_documents(rina, "resignation")
     return claim_submit(
         participant=rina,
         request=ClaimRequest(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Body, NinjaAPI, Schema, Status
@@ -16,10 +17,18 @@ from cairkan.accounts.messages import message_for
 from cairkan.accounts.models import MemberAccount
 from cairkan.accounts.services import AccountError
 from cairkan.api.auth import TokenAuth, issue_token
-from cairkan.claims import documents, drafts
+from cairkan.claims import appointments, documents, drafts
 from cairkan.claims.messages import MESSAGES as CLAIM_MESSAGES
 from cairkan.claims.models import Claim, DocumentUpload
-from cairkan.claims.services import ClaimError, ClaimRequest, claim_submit, stage_of
+from cairkan.claims.services import (
+    ClaimError,
+    ClaimRequest,
+    HelperInfo,
+    claim_correct,
+    claim_submit,
+    stage_of,
+    step_save,
+)
 from cairkan.jht import InvalidCase, decide, parse_case
 from cairkan.members.balances import participant_balance
 
@@ -83,7 +92,7 @@ def _claim_message(code: str, params: dict[str, Any]) -> str:
 
 @api.exception_handler(ClaimError)
 def _claim_error(request: HttpRequest, exc: ClaimError) -> HttpResponse:
-    status = 409 if exc.code == "claim_in_progress" else 400
+    status = 409 if exc.code in ("claim_in_progress", "slot_unavailable") else 400
     params = {k: v for k, v in exc.params.items() if isinstance(v, (str, int, list, tuple))}
     return _problem(request, status, exc.code, _claim_message(exc.code, exc.params), details=params)
 
@@ -224,8 +233,12 @@ def draft_put(request: HttpRequest, step: str, payload: DraftIn) -> Status[dict[
     account: MemberAccount = request.auth  # type: ignore[attr-defined]
     draft = drafts.draft_for(participant=account.participant)
     try:
-        saved = drafts.draft_save(
-            draft=draft, step=step, answers=payload.answers, version=payload.version
+        saved = step_save(
+            participant=account.participant,
+            draft=draft,
+            step=step,
+            answers=payload.answers,
+            version=payload.version,
         )
     except drafts.DraftConflict as conflict:
         return Status(409, _draft_out(conflict.current))
@@ -271,9 +284,8 @@ def _uuid(value: str) -> uuid.UUID | None:
 def _upload(account: MemberAccount, upload_id: str) -> DocumentUpload:
     if _uuid(upload_id) is None:
         raise documents.UploadError("upload_unknown")
-    upload = DocumentUpload.objects.filter(
-        public_id=upload_id, draft__participant=account.participant
-    ).first()
+    mine = Q(draft__participant=account.participant) | Q(claim__participant=account.participant)
+    upload = DocumentUpload.objects.filter(mine, public_id=upload_id).first()
     if upload is None:
         raise documents.UploadError("upload_unknown")
     return upload
@@ -309,6 +321,12 @@ def upload_chunk(request: HttpRequest, upload_id: str) -> dict[str, Any]:
 # --- claims -------------------------------------------------------------------------------
 
 
+class HelperIn(Schema):
+    name: str
+    relation: str
+    phone: str
+
+
 class ClaimIn(Schema):
     reason: str
     separation_date: date | None = None
@@ -316,12 +334,20 @@ class ClaimIn(Schema):
     account_number: str
     npwp: str = ""
     prefer_branch: bool = False
+    appointment_kind: str = ""
+    appointment_at: datetime | None = None
+    helper: HelperIn | None = None
 
 
 class EventOut(Schema):
     status: str
     at: str
     reason: str
+
+
+class AppointmentOut(Schema):
+    kind: str
+    starts_at: datetime
 
 
 class ClaimOut(Schema):
@@ -338,6 +364,7 @@ class ClaimOut(Schema):
     documents_required: list[str]
     correction_fields: list[str]
     rejection_code: str
+    appointment: AppointmentOut | None = None
     events: list[EventOut]
 
 
@@ -357,6 +384,9 @@ def _claim_out(claim: Claim) -> dict[str, Any]:
         "documents_required": claim.documents_required,
         "correction_fields": claim.correction_fields,
         "rejection_code": claim.rejection_code,
+        "appointment": claim.appointments.filter(state="booked")
+        .values("kind", "starts_at")
+        .first(),
         "events": [
             {"status": e.to_status, "at": e.at.isoformat(), "reason": e.reason}
             for e in claim.events.all()
@@ -371,15 +401,18 @@ def claim_create(request: HttpRequest, payload: ClaimIn) -> Status[dict[str, Any
     account: MemberAccount = request.auth  # type: ignore[attr-defined]
     key = request.headers.get("Idempotency-Key", "")
     existed = Claim.objects.filter(participant=account.participant, idempotency_key=key).exists()
+    fields = payload.dict()
+    helper = fields.pop("helper")
     claim = claim_submit(
-        participant=account.participant, request=ClaimRequest(**payload.dict()), idempotency_key=key
+        participant=account.participant,
+        request=ClaimRequest(**fields),
+        idempotency_key=key,
+        helper_info=HelperInfo(**helper) if helper else None,
     )
     return Status(200 if existed else 201, _claim_out(claim))
 
 
-@api.get("/claims/{claim_id}", response=ClaimOut, auth=auth, tags=["claim"])
-def claim_status(request: HttpRequest, claim_id: str) -> dict[str, Any]:
-    account: MemberAccount = request.auth  # type: ignore[attr-defined]
+def _own_claim(account: MemberAccount, claim_id: str) -> Claim:
     claim = (
         Claim.objects.filter(public_id=claim_id, participant=account.participant).first()
         if _uuid(claim_id)
@@ -387,4 +420,52 @@ def claim_status(request: HttpRequest, claim_id: str) -> dict[str, Any]:
     )
     if claim is None:
         raise ClaimError("claim_unknown")
-    return _claim_out(claim)
+    return claim
+
+
+@api.get("/claims/{claim_id}", response=ClaimOut, auth=auth, tags=["claim"])
+def claim_status(request: HttpRequest, claim_id: str) -> dict[str, Any]:
+    return _claim_out(_own_claim(request.auth, claim_id))  # type: ignore[attr-defined]
+
+
+@api.post("/claims/{claim_id}/uploads", response={201: UploadOut}, auth=auth, tags=["claim"])
+def claim_upload_create(
+    request: HttpRequest, claim_id: str, payload: UploadIn
+) -> Status[dict[str, Any]]:
+    """Upload again a document the officer asked for (needs correction); the bytes go to
+    ``PATCH /uploads/{id}`` as for a draft."""
+    claim = _own_claim(request.auth, claim_id)  # type: ignore[attr-defined]
+    upload = documents.upload_start(
+        claim=claim, kind=payload.kind, filename=payload.filename, size=payload.size
+    )
+    return Status(201, _upload_out(upload))
+
+
+class CorrectionIn(Schema):
+    bank_code: str = ""
+    account_number: str = ""
+
+
+@api.post("/claims/{claim_id}/correction", response=ClaimOut, auth=auth, tags=["claim"])
+def claim_correction(request: HttpRequest, claim_id: str, payload: CorrectionIn) -> dict[str, Any]:
+    """Send back what the officer asked for: documents uploaded again and/or another
+    bank account. Repeating it after it went through returns the claim unchanged."""
+    claim = _own_claim(request.auth, claim_id)  # type: ignore[attr-defined]
+    return _claim_out(claim_correct(claim=claim, **payload.dict()))
+
+
+class SlotOut(Schema):
+    kind: str
+    starts_at: datetime
+    seats_left: int
+
+
+@api.get("/slots", response=list[SlotOut], auth=auth, tags=["claim"])
+def slots(request: HttpRequest, kind: str = "video") -> list[dict[str, Any]]:
+    """Free video-call (``video``) or branch (``branch``) appointments from the officers'
+    published capacity, for claims on the assisted channels."""
+    try:
+        free = appointments.free_slots(kind=kind)
+    except appointments.AppointmentError as exc:
+        raise ClaimError(exc.code) from None
+    return [{"kind": s.kind, "starts_at": s.starts_at, "seats_left": s.seats_left} for s in free]

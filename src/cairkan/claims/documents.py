@@ -17,7 +17,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from cairkan.claims.models import ClaimDraft, DocumentUpload, UploadChunk
+from cairkan.claims.models import Claim, ClaimDraft, DocumentUpload, UploadChunk
 from cairkan.jht.variables.documents import DOCUMENT_VARIABLES
 
 MAX_BYTES = 6 * 1024 * 1024
@@ -34,19 +34,55 @@ class UploadError(Exception):
         self.params = params
 
 
-def upload_start(*, draft: ClaimDraft, kind: str, filename: str, size: int) -> DocumentUpload:
+def upload_start(
+    *,
+    kind: str,
+    filename: str,
+    size: int,
+    draft: ClaimDraft | None = None,
+    claim: Claim | None = None,
+) -> DocumentUpload:
+    """Open an upload for a draft, or for a filed claim whose officer asked for this
+    document again (needs correction)."""
     if kind not in DOCUMENT_VARIABLES:
         raise UploadError("document_kind_unknown")
     if size <= 0:
         raise UploadError("file_empty")
     if size > MAX_BYTES:
         raise UploadError("file_too_large", limit_mb=6)
+    if claim is not None:
+        if claim.status != "needs_fix" or f"document:{kind}" not in claim.correction_fields:
+            raise UploadError("document_not_requested")
+        # The earlier file stays with the claim (the officer's record); the newest counts.
+        return DocumentUpload.objects.create(
+            claim=claim, kind=kind, filename=filename[:200], size=size
+        )
+    if draft is None:
+        raise UploadError("upload_unknown")
     with transaction.atomic():
         # A new file for the same document replaces the earlier one.
         draft.uploads.filter(kind=kind).delete()
         return DocumentUpload.objects.create(
             draft=draft, kind=kind, filename=filename[:200], size=size
         )
+
+
+def upload_whole(
+    *,
+    kind: str,
+    filename: str,
+    data: bytes,
+    draft: ClaimDraft | None = None,
+    claim: Claim | None = None,
+) -> DocumentUpload:
+    """A file that arrived in one request (the page without JavaScript): the same checks
+    as a chunked upload, in chunks."""
+    upload = upload_start(kind=kind, filename=filename, size=len(data), draft=draft, claim=claim)
+    for offset in range(0, len(data), MAX_CHUNK):
+        upload = upload_append(
+            upload=upload, offset=offset, chunk=data[offset : offset + MAX_CHUNK]
+        )
+    return upload
 
 
 def upload_append(*, upload: DocumentUpload, offset: int, chunk: bytes) -> DocumentUpload:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
 
+from cairkan.accounts.services import PHONE, normalize_phone
 from cairkan.claims.models import ClaimDraft
 from cairkan.integrations.bank.base import BANKS
 from cairkan.jht import Reason
 
-STEPS = ("reason", "data", "documents", "face", "bank", "review")
+STEPS = ("who", "reason", "data", "documents", "face", "bank", "schedule", "review")
+# A relative helping an elderly member says who they are (assisted mode).
+HELPER_RELATIONS = ("child", "spouse", "sibling", "grandchild", "other")
 # Prefilled facts a member may flag as wrong instead of retyping them.
 FLAGGABLE = ("full_name", "birth_date", "kpj", "employer", "membership_start", "separation_date")
 
@@ -38,7 +41,39 @@ def draft_for(*, participant: Any, helper: Any = None) -> ClaimDraft:
     return draft
 
 
-def _clean(step: str, answers: dict[str, Any]) -> dict[str, Any]:
+def _clean_who(answers: dict[str, Any]) -> dict[str, Any]:
+    if not answers.get("helper"):
+        return {"helper": False}
+    name = " ".join(str(answers.get("name", "")).split())
+    if not 2 <= len(name) <= 120:
+        raise DraftError("name", "helper_name_required")
+    relation = str(answers.get("relation", ""))
+    if relation not in HELPER_RELATIONS:
+        raise DraftError("relation", "helper_relation_unknown")
+    phone = normalize_phone(str(answers.get("phone", "")))
+    if not PHONE.match(phone):
+        raise DraftError("phone", "phone_invalid")
+    return {"helper": True, "name": name, "relation": relation, "phone": phone}
+
+
+def _clean_schedule(answers: dict[str, Any]) -> dict[str, Any]:
+    kind = str(answers.get("kind", ""))
+    if kind not in ("video", "branch"):
+        raise DraftError("kind", "appointment_kind_unknown")
+    try:
+        starts_at = datetime.fromisoformat(str(answers.get("starts_at", "")))
+    except ValueError:
+        raise DraftError("starts_at", "slot_required") from None
+    if starts_at.tzinfo is None:
+        raise DraftError("starts_at", "slot_required")
+    return {"kind": kind, "starts_at": starts_at.isoformat()}
+
+
+def clean_step(step: str, answers: dict[str, Any]) -> dict[str, Any]:
+    if step == "who":
+        return _clean_who(answers)
+    if step == "schedule":
+        return _clean_schedule(answers)
     if step == "reason":
         try:
             reason = Reason(str(answers.get("reason", "")))
@@ -69,7 +104,10 @@ def _clean(step: str, answers: dict[str, Any]) -> dict[str, Any]:
             raise DraftError("account_number", "account_number_length")
         if npwp and len(npwp) not in (15, 16):
             raise DraftError("npwp", "npwp_format")
-        return {"bank_code": bank_code, "account_number": account, "npwp": npwp}
+        cleaned_bank = {"bank_code": bank_code, "account_number": account, "npwp": npwp}
+        if answers.get("holder"):  # the bank's answer, added by the claims service
+            cleaned_bank["holder"] = str(answers["holder"])[:120]
+        return cleaned_bank
     if step in ("documents", "face", "review"):
         return {}  # their content lives in uploads and face attempts
     raise DraftError("step", "step_unknown")
@@ -79,7 +117,7 @@ def draft_save(
     *, draft: ClaimDraft, step: str, answers: dict[str, Any], version: int
 ) -> ClaimDraft:
     """Save one completed step; refuse (with the current draft) if ``version`` is stale."""
-    cleaned = _clean(step, answers)
+    cleaned = clean_step(step, answers)
     with transaction.atomic():
         current = ClaimDraft.objects.select_for_update().get(pk=draft.pk)
         if version != current.version:

@@ -58,6 +58,19 @@ MESSAGES = {
     "upload_unknown": _("There is no such upload for your claim."),
     "claim_unknown": _("There is no such claim for you."),
     "pdf_encrypted": _("This PDF is password-protected. Send one without a password."),
+    "documents_missing": _("Some documents are still missing: %(missing)s."),
+    "appointment_required": _(
+        "Claims above the app limit are checked by an officer. Choose a time for the video call or the branch visit."
+    ),
+    "slot_unavailable": _("That time is no longer free. Choose another one."),
+    "slot_required": _("Choose one of the free times."),
+    "appointment_kind_unknown": _("Choose a video call or a branch visit."),
+    "helper_name_required": _("Write the helper's full name."),
+    "helper_relation_unknown": _("Choose how the helper is related to the member."),
+    "phone_invalid": _("Write an Indonesian mobile number, for example 0812 3456 7890."),
+    "nothing_to_correct": _("Nothing needs correcting on this claim."),
+    "bank_account_required": _("Choose the bank and write the account number."),
+    "document_not_requested": _("The officer did not ask for this document again."),
 }
 
 # What each document code means, for checklists and the wizard.
@@ -99,4 +112,24 @@ REASON_LABELS = {
     "death": _("The member died (claim by the heirs)"),
     "partial_10": _("Partial withdrawal, up to 10% (still working, 10 years a member)"),
     "partial_30": _("Partial withdrawal for housing, up to 30%"),
+}
+
+# What a member reads when a claim is rejected: the reason and what to do next.
+REJECTION_LABELS = {
+    "documents_incomplete": _(
+        "The documents were incomplete or unreadable after the correction period. File a new claim with all the documents."
+    ),
+    "not_eligible": _(
+        "The records show the claim cannot be paid yet. The eligibility check tells you from which date you can claim."
+    ),
+    "identity_mismatch": _(
+        "Your identity could not be confirmed. Visit the branch office with your e-KTP and KPJ card."
+    ),
+}
+RELATION_LABELS = {
+    "child": _("child"),
+    "spouse": _("husband or wife"),
+    "sibling": _("brother or sister"),
+    "grandchild": _("grandchild"),
+    "other": _("other relative"),
 }

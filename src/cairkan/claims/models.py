@@ -60,10 +60,14 @@ class Claim(models.Model):
     bank_code = models.CharField(max_length=3)
     account_number = models.CharField(max_length=20)
     account_holder = models.CharField(max_length=120)
-    # Assisted mode: the relative or officer who filled the form; the face is the member's.
+    # Assisted mode: the officer (a user) or the relative (named below) who filled the
+    # form on their own phone; the face check is always the member's own.
     helper = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    helper_name = models.CharField(_("helper's name"), max_length=120, blank=True)
+    helper_relation = models.CharField(_("helper's relation"), max_length=16, blank=True)
+    helper_phone = models.CharField(_("helper's phone"), max_length=20, blank=True)
     idempotency_key = models.CharField(max_length=64)
     submitted_at = models.DateTimeField(auto_now_add=True)
     payment_due = models.DateField()
@@ -120,7 +124,7 @@ class ClaimDraft(models.Model):
     participant = models.OneToOneField(
         Participant, on_delete=models.CASCADE, related_name="claim_draft"
     )
-    step = models.CharField(max_length=16, default="reason")
+    step = models.CharField(max_length=16, default="who")
     data = models.JSONField(default=dict)
     # Bumped on every save; a save based on an older version is refused, not merged
     # silently (two tabs, or a phone that was offline).
@@ -147,7 +151,13 @@ class DocumentUpload(models.Model):
         REJECTED = "rejected", _("rejected")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    draft = models.ForeignKey(ClaimDraft, on_delete=models.CASCADE, related_name="uploads")
+    # A draft's upload until the claim is filed, then the claim's (the draft is deleted).
+    draft = models.ForeignKey(
+        ClaimDraft, null=True, blank=True, on_delete=models.CASCADE, related_name="uploads"
+    )
+    claim = models.ForeignKey(
+        Claim, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
     kind = models.CharField(max_length=40)  # a document code from the rules
     filename = models.CharField(max_length=200)
     size = models.PositiveIntegerField()
@@ -187,3 +197,65 @@ class UploadChunk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.upload_id}@{self.offset}"
+
+
+class AppointmentKind(models.TextChoices):
+    VIDEO = "video", _("video call with an officer")
+    BRANCH = "branch", _("appointment at the branch office")
+
+
+class AppointmentCapacity(models.Model):
+    """Officers' published capacity for one day: appointments start every ``slot_minutes``
+    from ``first_start`` to ``last_start``, ``seats`` at a time. Staff publish it."""
+
+    day = models.DateField(_("day"))
+    kind = models.CharField(_("kind"), max_length=8, choices=AppointmentKind.choices)
+    first_start = models.TimeField(_("first start"))
+    last_start = models.TimeField(_("last start"))
+    slot_minutes = models.PositiveSmallIntegerField(_("minutes per appointment"), default=30)
+    seats = models.PositiveSmallIntegerField(_("officers at a time"), default=1)
+
+    class Meta:
+        verbose_name = _("published capacity")
+        verbose_name_plural = _("published capacity")
+        ordering = ["day", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "kind"], name="one_capacity_per_day_and_kind"),
+            models.CheckConstraint(
+                condition=Q(first_start__lte=models.F("last_start")), name="capacity_starts_ordered"
+            ),
+            models.CheckConstraint(condition=Q(slot_minutes__gte=5), name="capacity_slot_length"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind} x{self.seats}"
+
+
+class Appointment(models.Model):
+    """The video verification or branch visit a claim on the assisted channels needs."""
+
+    class State(models.TextChoices):
+        BOOKED = "booked", _("booked")
+        DONE = "done", _("held")
+        MISSED = "missed", _("missed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="appointments")
+    capacity = models.ForeignKey(AppointmentCapacity, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=8, choices=AppointmentKind.choices)
+    starts_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.BOOKED)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim"], condition=Q(state="booked"), name="one_open_appointment_per_claim"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} {self.kind} {self.starts_at:%Y-%m-%d %H:%M} {self.state}"

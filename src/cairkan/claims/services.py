@@ -17,7 +17,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cairkan.biometrics.models import FaceAttempt, Outcome
-from cairkan.claims.models import OPEN_STATUSES, Channel, Claim, ClaimEvent, Status
+from cairkan.claims import appointments, drafts
+from cairkan.claims.models import (
+    OPEN_STATUSES,
+    AppointmentKind,
+    Channel,
+    Claim,
+    ClaimDraft,
+    ClaimEvent,
+    DocumentUpload,
+    Status,
+)
 from cairkan.integrations import loading
 from cairkan.integrations.bank.base import (
     AccountNotFound,
@@ -80,6 +90,28 @@ class ClaimRequest:
     account_number: str
     npwp: str = ""
     prefer_branch: bool = False
+    # The officer's verification on the assisted channels: "video" or "branch", and when.
+    appointment_kind: str = ""
+    appointment_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HelperInfo:
+    """A relative filling the form on their own phone for a member who is present."""
+
+    name: str
+    relation: str
+    phone: str
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """What filing would give today: the decision, the channel and the payment date."""
+
+    case: Case
+    decision: Decision
+    channel: str
+    payment_due: date
 
 
 def _case(participant: Participant, request: ClaimRequest, as_of: date) -> Case:
@@ -102,12 +134,11 @@ def _case(participant: Participant, request: ClaimRequest, as_of: date) -> Case:
     )
 
 
-def _check_bank(participant: Participant, request: ClaimRequest) -> str:
-    """The account exists, can receive money and is in the member's own name."""
+def check_bank_account(*, participant: Participant, bank_code: str, account_number: str) -> str:
+    """The account exists, can receive money and is in the member's own name (tolerant
+    of titles, spacing and abbreviations); returns the holder's name as the bank has it."""
     try:
-        holder = loading.bank().inquire_account(
-            bank_code=request.bank_code, account_number=request.account_number
-        )
+        holder = loading.bank().inquire_account(bank_code=bank_code, account_number=account_number)
     except (UnknownBank, AccountNotFound):
         raise ClaimError("bank_account_unknown") from None
     except (BankTimeout, BankUnavailable):
@@ -121,6 +152,59 @@ def _check_bank(participant: Participant, request: ClaimRequest) -> str:
     if not compare_names(holder.holder_name, registry_name).same:
         raise ClaimError("bank_holder_mismatch", holder=holder.holder_name, name=registry_name)
     return holder.holder_name
+
+
+def claim_preview(
+    *, participant: Participant, request: ClaimRequest, now: datetime | None = None
+) -> Preview:
+    """The rules on the member's own records for this request, and the channel it takes:
+    the app when the rules allow it and the member did not ask for the branch, else the
+    online assisted channel (video call) or the branch (domain reference, Channels)."""
+    try:
+        Reason(request.reason)
+    except ValueError:
+        raise ClaimError("reason_unknown") from None
+    as_of = timezone.localdate(now or timezone.now())
+    case = _case(participant, request, as_of)
+    decision = decide(case)
+    wants_branch = request.prefer_branch or request.appointment_kind == AppointmentKind.BRANCH
+    channel = (
+        Channel.APP
+        if "app" in decision.channels and not wants_branch
+        else Channel.BRANCH
+        if wants_branch
+        else Channel.ONLINE_ASSISTED
+    )
+    return Preview(
+        case=case,
+        decision=decision,
+        channel=channel,
+        payment_due=payment_due(as_of, decision.payment_within_working_days),
+    )
+
+
+def _appointment_kind(channel: str, request: ClaimRequest) -> str:
+    """The appointment the channel needs: none in the app, a video call online, a visit
+    at the branch."""
+    if channel == Channel.APP:
+        return ""
+    kind = AppointmentKind.BRANCH if channel == Channel.BRANCH else AppointmentKind.VIDEO
+    if request.appointment_at is None:
+        raise ClaimError("appointment_required", kind=kind)
+    return kind
+
+
+def _documents_ready(draft: ClaimDraft | None, required: tuple[str, ...]) -> list[DocumentUpload]:
+    """Every required document uploaded and readable, or the list of those missing."""
+    uploads = (
+        list(draft.uploads.filter(state=DocumentUpload.State.COMPLETE, kind__in=required))
+        if draft
+        else []
+    )
+    missing = [code for code in required if code not in {u.kind for u in uploads}]
+    if missing:
+        raise ClaimError("documents_missing", missing=missing)
+    return uploads
 
 
 def payment_due(start: date, working_days: int) -> date:
@@ -159,11 +243,37 @@ def claim_submit(
     request: ClaimRequest,
     idempotency_key: str,
     helper: Any = None,
+    helper_info: HelperInfo | None = None,
     now: datetime | None = None,
 ) -> Claim:
-    """File a claim. The same key returns the same claim; nothing is filed twice."""
+    """File a claim. The same key returns the same claim; nothing is filed twice.
+
+    The draft's uploads become the claim's documents and the draft is deleted, in the
+    same transaction as the claim, its appointment (assisted channels) and its event.
+    """
     if not idempotency_key or len(idempotency_key) > 64:
         raise ClaimError("idempotency_key_invalid")
+    try:
+        return _file(participant, request, idempotency_key, helper, helper_info, now)
+    except ClaimError:
+        # The same submission may have been filed meanwhile by another tab or a retry
+        # (its draft is gone, its claim is open): that claim is the answer.
+        again = Claim.objects.filter(
+            participant=participant, idempotency_key=idempotency_key
+        ).first()
+        if again:
+            return again
+        raise
+
+
+def _file(
+    participant: Participant,
+    request: ClaimRequest,
+    idempotency_key: str,
+    helper: Any,
+    helper_info: HelperInfo | None,
+    now: datetime | None,
+) -> Claim:
     existing = Claim.objects.filter(
         participant=participant, idempotency_key=idempotency_key
     ).first()
@@ -182,27 +292,25 @@ def claim_submit(
     ).exists()
     if not face_ok:
         raise ClaimError("face_required")
-    as_of = timezone.localdate(now)
-    case = _case(participant, request, as_of)
-    decision: Decision = decide(case)
+    preview = claim_preview(participant=participant, request=request, now=now)
+    case, decision = preview.case, preview.decision
     if not decision.eligible:
         raise ClaimError(
             "not_eligible", refusals=decision.refusals, explanations=decision.explain("id")
         )
-    holder = _check_bank(participant, request)
-    channel = (
-        Channel.BRANCH
-        if request.prefer_branch
-        else Channel.APP
-        if "app" in decision.channels
-        else Channel.ONLINE_ASSISTED
+    appointment_kind = _appointment_kind(preview.channel, request)
+    draft = ClaimDraft.objects.filter(participant=participant).first()
+    uploads = _documents_ready(draft, decision.documents)
+    holder = check_bank_account(
+        participant=participant, bank_code=request.bank_code, account_number=request.account_number
     )
+    relative = helper_info or HelperInfo("", "", "")
     try:
         with transaction.atomic():
             claim = Claim.objects.create(
                 participant=participant,
                 reason=request.reason,
-                channel=channel,
+                channel=preview.channel,
                 separation_date=case.separation_date,
                 balance=case.balance,
                 gross=decision.gross,
@@ -214,23 +322,38 @@ def claim_submit(
                 account_number=request.account_number,
                 account_holder=holder,
                 helper=helper,
+                helper_name=relative.name,
+                helper_relation=relative.relation,
+                helper_phone=relative.phone,
                 idempotency_key=idempotency_key,
-                payment_due=payment_due(as_of, decision.payment_within_working_days),
+                payment_due=preview.payment_due,
             )
+            if appointment_kind:
+                assert request.appointment_at is not None
+                try:
+                    appointments.book(
+                        claim=claim,
+                        kind=appointment_kind,
+                        starts_at=request.appointment_at,
+                        now=now,
+                    )
+                except appointments.AppointmentError as exc:
+                    raise ClaimError(exc.code) from None
+            DocumentUpload.objects.filter(pk__in=[u.pk for u in uploads]).update(
+                claim=claim, draft=None
+            )
+            if draft is not None:
+                draft.delete()  # the claim now holds the answers; the next claim starts afresh
+            assisted = " with a helper" if helper or relative.name else ""
             _event(
                 claim,
                 "",
                 Status.SUBMITTED,
                 actor="member",
                 acting_user=helper,
-                reason=f"filed on the {channel} channel" + (" with a helper" if helper else ""),
+                reason=f"filed on the {preview.channel} channel{assisted}",
             )
-    except IntegrityError:
-        again = Claim.objects.filter(
-            participant=participant, idempotency_key=idempotency_key
-        ).first()
-        if again:  # the same submission raced in from another tab
-            return again
+    except IntegrityError:  # the same submission, or another claim, raced in
         raise ClaimError("claim_in_progress") from None
     _notify(claim)
     return claim
@@ -260,6 +383,116 @@ def claim_transition(
         locked.rejection_code = rejection_code
         locked.save(update_fields=["status", "correction_fields", "rejection_code"])
         _event(locked, previous, to_status, actor=actor, acting_user=acting_user, reason=reason)
+    _notify(locked)
+    return locked
+
+
+def step_save(
+    *, participant: Participant, draft: ClaimDraft, step: str, answers: dict[str, Any], version: int
+) -> ClaimDraft:
+    """Save a wizard step for the web and the API alike. The bank step asks the bank at
+    once, so a wrong number or someone else's account is explained on that screen."""
+    if step == "bank":
+        cleaned = drafts.clean_step(step, answers)
+        holder = check_bank_account(
+            participant=participant,
+            bank_code=cleaned["bank_code"],
+            account_number=cleaned["account_number"],
+        )
+        answers = {**answers, "holder": holder}
+    return drafts.draft_save(draft=draft, step=step, answers=answers, version=version)
+
+
+def request_from_draft(draft: ClaimDraft) -> ClaimRequest:
+    """The claim the wizard's answers describe (missing answers are left empty)."""
+    data = draft.data
+    separation = data.get("data", {}).get("separation_date")
+    schedule = data.get("schedule", {})
+    bank = data.get("bank", {})
+    return ClaimRequest(
+        reason=data.get("reason", {}).get("reason", ""),
+        separation_date=date.fromisoformat(separation) if separation else None,
+        bank_code=bank.get("bank_code", ""),
+        account_number=bank.get("account_number", ""),
+        npwp=bank.get("npwp", ""),
+        appointment_kind=schedule.get("kind", ""),
+        appointment_at=datetime.fromisoformat(schedule["starts_at"]) if schedule else None,
+    )
+
+
+def helper_from_draft(draft: ClaimDraft) -> HelperInfo | None:
+    who = draft.data.get("who", {})
+    if not who.get("helper"):
+        return None
+    return HelperInfo(who["name"], who["relation"], who["phone"])
+
+
+def correction_items(claim: Claim) -> list[str]:
+    """What the member must fix: ``document:<code>`` items and ``bank``. A failed payment
+    asks for another account."""
+    if claim.status == Status.PAYOUT_FAILED:
+        return ["bank"]
+    return list(claim.correction_fields) if claim.status == Status.NEEDS_FIX else []
+
+
+def _asked_at(claim: Claim) -> datetime:
+    event = claim.events.filter(to_status=claim.status).order_by("-at", "-pk").first()
+    return event.at if event else claim.submitted_at
+
+
+def claim_correct(
+    *,
+    claim: Claim,
+    bank_code: str = "",
+    account_number: str = "",
+    helper: Any = None,
+) -> Claim:
+    """Send back what the officer asked for, without starting over: each requested
+    document uploaded again since the request, and/or another bank account in the
+    member's own name. A claim whose payment failed goes back to the payment queue."""
+    items = correction_items(claim)
+    if not items:
+        raise ClaimError("nothing_to_correct")
+    asked_at = _asked_at(claim)
+    missing = [
+        item.removeprefix("document:")
+        for item in items
+        if item.startswith("document:")
+        and not claim.documents.filter(
+            kind=item.removeprefix("document:"),
+            state=DocumentUpload.State.COMPLETE,
+            created_at__gte=asked_at,
+        ).exists()
+    ]
+    if missing:
+        raise ClaimError("documents_missing", missing=missing)
+    holder = ""
+    if "bank" in items:
+        if not bank_code or not account_number:
+            raise ClaimError("bank_account_required")
+        holder = check_bank_account(
+            participant=claim.participant, bank_code=bank_code, account_number=account_number
+        )
+    to_status = Status.PAYOUT_QUEUED if claim.status == Status.PAYOUT_FAILED else Status.SUBMITTED
+    with transaction.atomic():
+        locked = Claim.objects.select_for_update().get(pk=claim.pk)
+        if locked.status != claim.status:  # a second tap after the first went through
+            return locked
+        if holder:
+            locked.bank_code, locked.account_number = bank_code, account_number
+            locked.account_holder = holder
+        previous = locked.status
+        locked.status = to_status
+        locked.correction_fields = []
+        locked.save()
+        _event(
+            locked,
+            previous,
+            to_status,
+            actor="member",
+            acting_user=helper,
+            reason="corrected: " + ", ".join(items),
+        )
     _notify(locked)
     return locked
 

@@ -16,3 +16,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"]["init_command"] = (
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
     )
+
+# Uploaded claim documents of the test run, apart from the demo's.
+MEDIA_ROOT = VAR_DIR / "test-media"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from argparse import ArgumentParser, ArgumentTypeError
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from cairkan.claims.appointments import publish_capacity
 from cairkan.demo import loader
 from cairkan.demo.personas import PERSONA_STORIES, personas
 from cairkan.demo.population import generate
@@ -67,6 +68,7 @@ class Command(BaseCommand):
             if options["if_empty"]:
                 self.stdout.write("Demo data already loaded; nothing to do.")
                 self._operator()
+                self._capacity(options["as_of"] or timezone.localdate())
                 self._personas(options["as_of"] or timezone.localdate())
                 return
             if not options["reset"]:
@@ -84,6 +86,7 @@ class Command(BaseCommand):
         credited = loader.credit_past_returns(as_of)
         finished = time.perf_counter()
         self._operator()
+        self._capacity(as_of)
 
         above = sum(1 for total in summary.contributed_by_person.values() if total > APP_LIMIT)
         self.stdout.write(
@@ -113,6 +116,19 @@ class Command(BaseCommand):
                 f"bank {account.bank_code}-{account.account_number}: "
                 f"{PERSONA_STORIES[person.persona]}"
             )
+
+    def _capacity(self, as_of: date) -> None:
+        """Officers' published capacity for the next two working weeks, as a branch would
+        publish it: video calls 08.00-15.00 with two officers, the counter 08.00-14.00
+        with three."""
+        first = as_of + timedelta(days=1)
+        made = publish_capacity(
+            first_day=first, working_days=10, kind="video", hours=(8, 15), seats=2
+        ) + publish_capacity(
+            first_day=first, working_days=10, kind="branch", hours=(8, 14), seats=3
+        )
+        if made:
+            self.stdout.write(f"Published {made} days of officers' appointment capacity.")
 
     def _operator(self) -> None:
         """A back-office login for the demo; never created in production (checked above)."""
