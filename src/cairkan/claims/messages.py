@@ -71,6 +71,8 @@ MESSAGES = {
     "nothing_to_correct": _("Nothing needs correcting on this claim."),
     "bank_account_required": _("Choose the bank and write the account number."),
     "document_not_requested": _("The officer did not ask for this document again."),
+    "not_logged_in": _("Your session has ended. Log in again: what you uploaded is kept."),
+    "method": _("This address does not take that kind of request."),
 }
 
 # What each document code means, for checklists and the wizard.

@@ -435,7 +435,8 @@ def correction_items(claim: Claim) -> list[str]:
     return list(claim.correction_fields) if claim.status == Status.NEEDS_FIX else []
 
 
-def _asked_at(claim: Claim) -> datetime:
+def correction_asked_at(claim: Claim) -> datetime:
+    """When the officer asked (the move into the current status)."""
     event = claim.events.filter(to_status=claim.status).order_by("-at", "-pk").first()
     return event.at if event else claim.submitted_at
 
@@ -453,7 +454,7 @@ def claim_correct(
     items = correction_items(claim)
     if not items:
         raise ClaimError("nothing_to_correct")
-    asked_at = _asked_at(claim)
+    asked_at = correction_asked_at(claim)
     missing = [
         item.removeprefix("document:")
         for item in items

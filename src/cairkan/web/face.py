@@ -7,6 +7,7 @@ same endpoint takes three photos from a plain form and answers with a page.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from datetime import datetime
 from itertools import groupby
@@ -45,6 +46,7 @@ from cairkan.biometrics.services import (
     verification_submit,
     video_slots,
 )
+from cairkan.claims.drafts import DraftConflict, draft_for, draft_save
 from cairkan.integrations import loading
 from cairkan.integrations.models import SandboxRegistryRecord
 from cairkan.integrations.registry.base import (
@@ -64,7 +66,11 @@ from cairkan.web.members import (
 MAX_UPLOAD = 8 * 1024 * 1024  # a phone camera photo from the no-JavaScript form
 MAX_COACHING_FRAME = 300 * 1024
 TESTER_KEY = "cairkan_tester_reference"
-PAGE_URLS: dict[str, str] = {"enrolment": "register_face", "recovery": "recover_face"}
+PAGE_URLS: dict[str, str] = {
+    "enrolment": "register_face",
+    "recovery": "recover_face",
+    "claim": "claim_face",
+}
 OFFICE = "Mall Pelayanan Publik Amuntai"
 
 ERRORS = {
@@ -149,7 +155,12 @@ def _page_url(purpose: str) -> str:
 
 
 def face_page(
-    request: HttpRequest, purpose: str, *, error: str = "", status: int = 200
+    request: HttpRequest,
+    purpose: str,
+    *,
+    error: str = "",
+    status: int = 200,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     participant = _subject(request, purpose)
     if participant is None:
@@ -161,6 +172,8 @@ def face_page(
         return redirect("account")
     if purpose == Purpose.RECOVERY and request.session.get(RECOVERY_FACE_KEY):
         return redirect("recover_password")
+    if purpose == Purpose.CLAIM and not enrolled:
+        return redirect("register_face")
     try:
         challenge = challenge_issue(participant=participant, purpose=purpose)
     except FaceStepLocked:
@@ -191,6 +204,7 @@ def face_page(
             "no_camera": _("The camera could not be started. Use the photo form below."),
             "network": _("The connection dropped. Nothing is lost: press the button again."),
         },
+        **(extra or {}),
     }
     return render(request, "web/face.html", context, status=status)
 
@@ -377,6 +391,12 @@ def _passed(request: HttpRequest, participant: Participant, purpose: str) -> dic
     if purpose == Purpose.RECOVERY:
         request.session[RECOVERY_FACE_KEY] = timezone.now().isoformat()
         target = reverse("recover_password")
+    elif purpose == Purpose.CLAIM:
+        draft = draft_for(participant=participant)
+        # Another tab may have saved meanwhile; the passed attempt is what counts.
+        with contextlib.suppress(DraftConflict):
+            draft_save(draft=draft, step="face", answers={}, version=draft.version)
+        target = reverse("claim_bank")
     else:
         Registration.objects.filter(participant=participant, step=Registration.Step.FACE).update(
             step=Registration.Step.DONE

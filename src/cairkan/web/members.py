@@ -32,6 +32,8 @@ from cairkan.accounts.messages import WARNINGS, message_for
 from cairkan.accounts.models import MemberAccount, Registration
 from cairkan.accounts.services import AccountError
 from cairkan.biometrics.services import face_status
+from cairkan.claims.models import OPEN_STATUSES, Claim, ClaimDraft
+from cairkan.claims.services import stage_of
 from cairkan.jht.messages import rupiah
 from cairkan.members.balances import participant_balance
 from cairkan.members.models import Membership, Participant
@@ -60,6 +62,17 @@ STEP_URLS = {
 }
 
 View = Callable[..., HttpResponse]
+# Where a saved claim draft resumes (the wizard's URL names; see web.wizard.STEP_URLS).
+RESUME_URLS = {
+    "who": "claim_start",
+    "reason": "claim_reason",
+    "data": "claim_data",
+    "documents": "claim_documents",
+    "face": "claim_face",
+    "bank": "claim_bank",
+    "schedule": "claim_schedule",
+    "review": "claim_review",
+}
 
 
 def member_account(request: HttpRequest) -> MemberAccount | None:
@@ -374,8 +387,22 @@ def account_page(request: HttpRequest) -> HttpResponse:
         "as_of": today,
         "enrolled": enrolled,
         "face": status,
+        **_claim_summary(participant),
     }
     return _render(request, "account.html", context)
+
+
+def _claim_summary(participant: Participant) -> dict[str, Any]:
+    """The account page's claim card: the open claim, or where the draft resumes."""
+    open_claim = Claim.objects.filter(participant=participant, status__in=OPEN_STATUSES).first()
+    draft = ClaimDraft.objects.filter(participant=participant).first()
+    return {
+        "open_claim": open_claim,
+        "open_stage": stage_of(open_claim)[1] if open_claim else "",
+        "has_draft": draft is not None and draft.step != "who",
+        "resume_url": reverse(RESUME_URLS.get(draft.step, "claim_start")) if draft else "",
+        "has_claims": Claim.objects.filter(participant=participant).exists(),
+    }
 
 
 # --- recovery -----------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cairkan.web import face, members
+from cairkan.web import claim_status, face, members, settings_pages, uploads, wizard
 
 urlpatterns = [
     path("daftar/", members.register, name="register"),
@@ -19,4 +19,20 @@ urlpatterns = [
     path("wajah/kirim/", face.face_submit, name="face_submit"),
     path("wajah/kualitas/", face.face_quality, name="face_quality"),
     path("wajah/terkunci/", face.face_locked, name="face_locked"),
+    path("tampilan/teks/", settings_pages.text_size, name="text_size"),
+    # The claim wizard, one question per screen.
+    path("klaim/", wizard.start, name="claim_start"),
+    path("klaim/alasan/", wizard.reason, name="claim_reason"),
+    path("klaim/data/", wizard.data, name="claim_data"),
+    path("klaim/dokumen/", wizard.documents, name="claim_documents"),
+    path("klaim/wajah/", wizard.claim_face, name="claim_face"),
+    path("klaim/rekening/", wizard.bank, name="claim_bank"),
+    path("klaim/jadwal/", wizard.schedule, name="claim_schedule"),
+    path("klaim/tinjau/", wizard.review, name="claim_review"),
+    path("klaim/unggah/", uploads.upload_open, name="upload_open"),
+    path("klaim/unggah/<uuid:upload_id>/", uploads.upload_bytes, name="upload_bytes"),
+    # After filing.
+    path("klaim/status/", claim_status.claim_list, name="claim_list"),
+    path("klaim/<uuid:claim_id>/", claim_status.claim_detail, name="claim_detail"),
+    path("klaim/<uuid:claim_id>/perbaiki/", claim_status.claim_fix, name="claim_fix"),
 ]

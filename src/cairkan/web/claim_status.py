@@ -1,0 +1,193 @@
+"""A member's claims after filing: the status timeline, and the correction page that
+asks only for what the officer named (no starting over)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+
+from cairkan.accounts.models import MemberAccount
+from cairkan.claims.documents import UploadError, upload_whole
+from cairkan.claims.messages import (
+    CHANNEL_LABELS,
+    DOCUMENT_LABELS,
+    REASON_LABELS,
+    REJECTION_LABELS,
+)
+from cairkan.claims.models import Claim, Status
+from cairkan.claims.services import (
+    STAGES,
+    ClaimError,
+    claim_correct,
+    correction_asked_at,
+    correction_items,
+    stage_of,
+)
+from cairkan.integrations.bank.base import BANKS
+from cairkan.jht.messages import rupiah
+from cairkan.web.claim_forms import BankForm
+from cairkan.web.members import member_required
+from cairkan.web.wizard import claim_message, language, upload_texts
+
+# What a member can do in each status, in plain words.
+WHAT_NEXT = {
+    Status.SUBMITTED: gettext_lazy("Nothing to do now. An officer checks your documents."),
+    Status.IN_REVIEW: gettext_lazy("Nothing to do now. An officer is checking your documents."),
+    Status.NEEDS_FIX: gettext_lazy(
+        "An officer asks you to correct something. Only that, nothing else."
+    ),
+    Status.APPROVED: gettext_lazy("Approved. The payment is being prepared."),
+    Status.PAYOUT_QUEUED: gettext_lazy("The money is on its way to your account."),
+    Status.PAID: gettext_lazy("Paid. Check your savings book or banking app."),
+    Status.PAYOUT_FAILED: gettext_lazy(
+        "The bank could not credit your account. Give another account in your own name."
+    ),
+    Status.REJECTED: gettext_lazy("The claim was rejected. The reason and what to do are below."),
+    Status.CANCELLED: gettext_lazy("The claim was cancelled."),
+}
+
+
+def _own_claim(request: HttpRequest, claim_id: Any) -> Claim:
+    account: MemberAccount = request.member  # type: ignore[attr-defined]
+    claim = Claim.objects.filter(public_id=claim_id, participant=account.participant).first()
+    if claim is None:
+        raise Http404(_("There is no such claim for you."))
+    return claim
+
+
+def _item_label(item: str) -> str:
+    if item == "bank":
+        return _("The bank account")
+    kind = item.removeprefix("document:")
+    return str(DOCUMENT_LABELS.get(kind, kind))
+
+
+@never_cache
+@member_required
+def claim_list(request: HttpRequest) -> HttpResponse:
+    account: MemberAccount = request.member  # type: ignore[attr-defined]
+    claims = list(Claim.objects.filter(participant=account.participant).order_by("-submitted_at"))
+    if len(claims) == 1:
+        return redirect("claim_detail", claim_id=claims[0].public_id)
+    rows = [
+        {"claim": c, "reason": REASON_LABELS.get(c.reason, c.reason), "stage": stage_of(c)[1]}
+        for c in claims
+    ]
+    return render(request, "web/claim/list.html", {"rows": rows})
+
+
+@never_cache
+@member_required
+def claim_detail(request: HttpRequest, claim_id: Any) -> HttpResponse:
+    claim = _own_claim(request, claim_id)
+    index, _name = stage_of(claim)
+    halted = claim.status in (Status.REJECTED, Status.CANCELLED)
+    stages = [
+        {
+            "name": name,
+            "state": "done"
+            if i < index or claim.status == Status.PAID
+            else "current"
+            if i == index and not halted
+            else "stopped"
+            if i == index
+            else "todo",
+        }
+        for i, name in enumerate(STAGES)
+    ]
+    lang = language()
+    context = {
+        "claim": claim,
+        "stages": stages,
+        "status_label": Status(claim.status).label,
+        "what_next": WHAT_NEXT[Status(claim.status)],
+        "reason": REASON_LABELS.get(claim.reason, claim.reason),
+        "channel": CHANNEL_LABELS.get(claim.channel, claim.channel),
+        "net": rupiah(claim.net, lang),
+        "gross": rupiah(claim.gross, lang),
+        "tax": rupiah(claim.tax, lang),
+        "bank_name": BANKS.get(claim.bank_code, claim.bank_code),
+        "corrections": [_item_label(item) for item in correction_items(claim)],
+        "rejection": REJECTION_LABELS.get(claim.rejection_code, ""),
+        "appointment": claim.appointments.filter(state="booked").first(),
+        "events": [(e.at, Status(e.to_status).label) for e in claim.events.all()],
+    }
+    return render(request, "web/claim/detail.html", context)
+
+
+@never_cache
+@member_required
+def claim_fix(request: HttpRequest, claim_id: Any) -> HttpResponse:
+    claim = _own_claim(request, claim_id)
+    items = correction_items(claim)
+    if not items:
+        return redirect("claim_detail", claim_id=claim.public_id)
+    kinds = [i.removeprefix("document:") for i in items if i.startswith("document:")]
+    bank_form = BankForm(request.POST or None) if "bank" in items else None
+    errors: list[str] = []
+    if request.method == "POST":
+        for kind in kinds:
+            upload = request.FILES.get(kind)
+            if upload is None:
+                continue
+            try:
+                upload_whole(
+                    claim=claim, kind=kind, filename=upload.name or kind, data=upload.read()
+                )
+            except UploadError as exc:
+                errors.append(
+                    f"{DOCUMENT_LABELS.get(kind, kind)}: {claim_message(exc.code, exc.params)}"
+                )
+        if request.POST.get("action") == "send" and not errors:
+            bank: dict[str, str] = {}
+            if bank_form is not None:
+                if bank_form.is_valid():
+                    bank = {
+                        "bank_code": bank_form.cleaned_data["bank_code"],
+                        "account_number": "".join(
+                            ch for ch in bank_form.cleaned_data["account_number"] if ch.isdigit()
+                        ),
+                    }
+                else:
+                    errors.append(_("Please correct the marked fields."))
+            if not errors:
+                try:
+                    claim_correct(claim=claim, **bank)
+                except ClaimError as exc:
+                    errors.append(claim_message(exc.code, exc.params))
+                else:
+                    messages.success(request, _("Thank you. Your correction is sent."))
+                    return redirect("claim_detail", claim_id=claim.public_id)
+        elif not errors:
+            return redirect("claim_fix", claim_id=claim.public_id)
+    asked_at = correction_asked_at(claim)
+    documents = [
+        {
+            "kind": kind,
+            "label": DOCUMENT_LABELS.get(kind, kind),
+            "renewed": claim.documents.filter(
+                kind=kind, state="complete", created_at__gte=asked_at
+            ).exists(),
+            "rejected": claim.documents.filter(
+                kind=kind, state="rejected", created_at__gte=asked_at
+            )
+            .order_by("-created_at")
+            .first(),
+        }
+        for kind in kinds
+    ]
+    context = {
+        "claim": claim,
+        "documents": documents,
+        "bank_form": bank_form,
+        "errors": errors,
+        "accept": "image/jpeg,image/png,application/pdf",
+        "upload_texts": upload_texts(),
+    }
+    return render(request, "web/claim/fix.html", context, status=400 if errors else 200)

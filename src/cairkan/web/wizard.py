@@ -1,0 +1,494 @@
+"""The claim wizard as pages, one question per screen, on the claims services.
+
+Each completed screen is saved as the member's ``ClaimDraft`` (optimistic version in a
+hidden field), so a dropped connection, a closed tab or another phone resumes at the
+right screen; ``wizard.js`` also keeps typed answers in the browser while offline. The
+confirm button carries the draft's idempotency key: a double tap files one claim.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+
+from cairkan.accounts.models import MemberAccount
+from cairkan.biometrics.models import Purpose
+from cairkan.claims import appointments, drafts
+from cairkan.claims.documents import UploadError, upload_whole
+from cairkan.claims.messages import (
+    CHANNEL_LABELS,
+    DOCUMENT_LABELS,
+    MESSAGES,
+    REASON_LABELS,
+    RELATION_LABELS,
+)
+from cairkan.claims.models import OPEN_STATUSES, Claim, ClaimDraft, DocumentUpload
+from cairkan.claims.services import (
+    ClaimError,
+    Preview,
+    claim_preview,
+    claim_submit,
+    helper_from_draft,
+    request_from_draft,
+    step_save,
+)
+from cairkan.integrations.bank.base import BANKS
+from cairkan.jht.messages import rupiah
+from cairkan.web import face
+from cairkan.web.claim_forms import BankForm, DataForm, ReasonForm, WhoForm
+from cairkan.web.members import RESUME_URLS, member_required
+
+STEP_URLS = RESUME_URLS
+STEP_TITLES = {
+    "who": gettext_lazy("Before you start"),
+    "reason": gettext_lazy("Reason"),
+    "data": gettext_lazy("Your data"),
+    "documents": gettext_lazy("Documents"),
+    "face": gettext_lazy("Face check"),
+    "bank": gettext_lazy("Bank account"),
+    "schedule": gettext_lazy("Appointment"),
+    "review": gettext_lazy("Check and send"),
+}
+# The claims services' refusals and the screen where the member can fix each.
+FIX_AT = {
+    "face_required": "face",
+    "documents_missing": "documents",
+    "appointment_required": "schedule",
+    "slot_unavailable": "schedule",
+    "npwp_format": "bank",
+    "bank_account_unknown": "bank",
+    "bank_account_dormant": "bank",
+    "bank_account_closed": "bank",
+    "bank_holder_mismatch": "bank",
+    "reason_unknown": "reason",
+}
+
+View = Callable[..., HttpResponse]
+
+
+def language() -> str:
+    return "en" if (translation.get_language() or "id").startswith("en") else "id"
+
+
+def claim_message(code: str, params: dict[str, Any] | None = None) -> str:
+    text = str(MESSAGES.get(code, code))
+    params = dict(params or {})
+    if isinstance(params.get("missing"), list | tuple):
+        params["missing"] = ", ".join(str(DOCUMENT_LABELS.get(c, c)) for c in params["missing"])
+    try:
+        return text % params
+    except (KeyError, TypeError, ValueError):
+        return text
+
+
+def upload_texts() -> dict[str, str]:
+    """What wizard.js says while a document goes up."""
+    return {
+        "sending": _("Sending…"),
+        "received": _("Received"),
+        "rejected": _("Not accepted"),
+        "paused": _("The connection dropped. The upload continues where it stopped."),
+    }
+
+
+def wizard_step(step: str) -> Callable[[View], View]:
+    """A logged-in member with no claim in progress, and their draft."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        @never_cache
+        @member_required
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            account: MemberAccount = request.member  # type: ignore[attr-defined]
+            open_claim = Claim.objects.filter(
+                participant=account.participant, status__in=OPEN_STATUSES
+            ).first()
+            if open_claim is not None:
+                return redirect("claim_detail", claim_id=open_claim.public_id)
+            request.draft = drafts.draft_for(participant=account.participant)  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def _steps_for(draft: ClaimDraft, preview: Preview | None) -> list[str]:
+    """The screens this claim goes through: the appointment only off the app channel."""
+    in_app = preview is None or preview.channel == "app"
+    return [s for s in drafts.STEPS if not (s == "schedule" and in_app)]
+
+
+def _preview(draft: ClaimDraft) -> Preview | None:
+    if "reason" not in draft.data:
+        return None
+    try:
+        return claim_preview(participant=draft.participant, request=request_from_draft(draft))
+    except ClaimError:
+        return None
+
+
+def _next_url(draft: ClaimDraft, step: str) -> str:
+    steps = _steps_for(draft, _preview(draft))
+    following = steps[min(steps.index(step) + 1, len(steps) - 1)] if step in steps else "review"
+    return reverse(STEP_URLS[following])
+
+
+def _page(
+    request: HttpRequest,
+    step: str,
+    template: str,
+    context: dict[str, Any],
+    status: int = 200,
+) -> HttpResponse:
+    draft: ClaimDraft = request.draft  # type: ignore[attr-defined]
+    preview = context.get("preview") or _preview(draft)
+    steps = _steps_for(draft, preview)
+    number = steps.index(step) + 1 if step in steps else len(steps)
+    base = {
+        "draft": draft,
+        "step": step,
+        "step_number": number,
+        "step_count": len(steps),
+        "step_title": STEP_TITLES[step],
+        "back_url": reverse(STEP_URLS[steps[number - 2]]) if number > 1 else reverse("account"),
+        "helper": helper_from_draft(draft),
+    }
+    return render(request, f"web/claim/{template}", {**base, **context}, status=status)
+
+
+def _save(
+    request: HttpRequest, step: str, answers: dict[str, Any]
+) -> tuple[HttpResponse | None, str, str]:
+    """Save the step; (redirect, "", "") on success or (None, field, message)."""
+    draft: ClaimDraft = request.draft  # type: ignore[attr-defined]
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = draft.version
+    try:
+        saved = step_save(
+            participant=draft.participant, draft=draft, step=step, answers=answers, version=version
+        )
+    except drafts.DraftConflict as conflict:
+        messages.warning(
+            request,
+            _(
+                "These answers were changed on another phone or tab meanwhile. "
+                "Here is the newest version: check it and continue."
+            ),
+        )
+        request.draft = conflict.current  # type: ignore[attr-defined]
+        return redirect(STEP_URLS[step]), "", ""
+    except drafts.DraftError as exc:
+        return None, exc.field, claim_message(exc.code)
+    except ClaimError as exc:
+        return None, "", claim_message(exc.code, exc.params)
+    return redirect(_next_url(saved, step)), "", ""
+
+
+def _bind_error(form: Any, field: str, message: str) -> str:
+    """Put the message next to its field when the form has it; else return it."""
+    if field and field in form.fields:
+        form.add_error(field, message)
+        return ""
+    return message
+
+
+# --- the screens ------------------------------------------------------------------------
+
+
+@wizard_step("who")
+def start(request: HttpRequest) -> HttpResponse:
+    draft: ClaimDraft = request.draft  # type: ignore[attr-defined]
+    saved = draft.data.get("who", {})
+    initial = {**saved, "helper": "1" if saved.get("helper") else "0"}
+    form = WhoForm(request.POST or None, initial=initial)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        response, field, message = _save(request, "who", form.cleaned_data)
+        if response:
+            return response
+        error = _bind_error(form, field, message)
+    status = 400 if request.method == "POST" else 200
+    return _page(request, "who", "who.html", {"form": form, "error": error}, status)
+
+
+@wizard_step("reason")
+def reason(request: HttpRequest) -> HttpResponse:
+    draft: ClaimDraft = request.draft  # type: ignore[attr-defined]
+    form = ReasonForm(request.POST or None, initial=draft.data.get("reason", {}))
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        response, field, message = _save(request, "reason", form.cleaned_data)
+        if response:
+            return response
+        error = _bind_error(form, field, message)
+    status = 400 if request.method == "POST" else 200
+    return _page(request, "reason", "reason.html", {"form": form, "error": error}, status)
+
+
+def _prefilled(draft: ClaimDraft) -> list[tuple[str, str, str]]:
+    """(field, label, value) of the member's records, to confirm or flag."""
+    participant = draft.participant
+    memberships = list(participant.memberships.select_related("employer").order_by("start_date"))
+    latest = memberships[-1] if memberships else None
+    rows = [
+        ("full_name", _("Full name"), participant.full_name),
+        ("birth_date", _("Date of birth"), participant.birth_date.strftime("%d-%m-%Y")),
+        ("kpj", _("KPJ number"), ", ".join(m.kpj for m in memberships)),
+    ]
+    if latest is not None:
+        rows += [
+            ("employer", _("Last employer"), latest.employer.name),
+            ("membership_start", _("Member since"), memberships[0].start_date.strftime("%d-%m-%Y")),
+        ]
+        if latest.separation_date:
+            rows.append(
+                (
+                    "separation_date",
+                    _("Stopped working on (employer's report)"),
+                    latest.separation_date.strftime("%d-%m-%Y"),
+                )
+            )
+    return rows
+
+
+@wizard_step("data")
+def data(request: HttpRequest) -> HttpResponse:
+    draft: ClaimDraft = request.draft  # type: ignore[attr-defined]
+    if "reason" not in draft.data:
+        return redirect("claim_reason")
+    rows = _prefilled(draft)
+    reported = any(field == "separation_date" for field, _label, _value in rows)
+    form = DataForm(request.POST or None, initial=draft.data.get("data", {}))
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        answers = {
+            **form.cleaned_data,
+            "separation_date": (
+                form.cleaned_data["separation_date"].isoformat()
+                if form.cleaned_data["separation_date"]
+                else ""
+            ),
+        }
+        response, field, message = _save(request, "data", answers)
+        if response:
+            return response
+        error = _bind_error(form, field, message)
+    context = {"form": form, "rows": rows, "reported": reported, "error": error}
+    return _page(request, "data", "data.html", context, 400 if request.method == "POST" else 200)
+
+
+def _document_rows(draft: ClaimDraft, preview: Preview) -> list[dict[str, Any]]:
+    uploads = {u.kind: u for u in draft.uploads.all()}
+    return [
+        {
+            "kind": kind,
+            "label": DOCUMENT_LABELS.get(kind, kind),
+            "upload": uploads.get(kind),
+            "rejection": claim_message(uploads[kind].rejection) if kind in uploads else "",
+        }
+        for kind in preview.decision.documents
+    ]
+
+
+@wizard_step("documents")
+def documents(request: HttpRequest) -> HttpResponse:
+    draft: ClaimDraft = request.draft  # type: ignore[attr-defined]
+    preview = _preview(draft)
+    if preview is None:
+        return redirect("claim_reason")
+    errors: list[str] = []
+    if request.method == "POST":
+        for kind in preview.decision.documents:
+            upload = request.FILES.get(kind)
+            if upload is None:
+                continue
+            try:
+                upload_whole(
+                    draft=draft, kind=kind, filename=upload.name or kind, data=upload.read()
+                )
+            except UploadError as exc:
+                errors.append(
+                    f"{DOCUMENT_LABELS.get(kind, kind)}: {claim_message(exc.code, exc.params)}"
+                )
+        rows = _document_rows(draft, preview)
+        missing = [r["kind"] for r in rows if not r["upload"] or r["upload"].state != "complete"]
+        if request.POST.get("action") == "continue" and not errors:
+            if not missing:
+                response, _field, message = _save(request, "documents", {})
+                if response:
+                    return response
+                errors.append(message)
+            else:
+                errors.append(claim_message("documents_missing", {"missing": missing}))
+        elif not errors:
+            return redirect("claim_documents")
+    context = {
+        "preview": preview,
+        "rows": _document_rows(draft, preview),
+        "errors": errors,
+        "accept": "image/jpeg,image/png,application/pdf",
+        "upload_texts": upload_texts(),
+    }
+    status = 400 if errors else 200
+    return _page(request, "documents", "documents.html", context, status)
+
+
+@wizard_step("face")
+def claim_face(request: HttpRequest) -> HttpResponse:
+    draft: ClaimDraft = request.draft  # type: ignore[attr-defined]
+    if not hasattr(draft.participant, "face_enrolment"):
+        messages.warning(
+            request, _("Enrol your face first: the claim's face check compares with it.")
+        )
+        return redirect("register_face")
+    return face.face_page(
+        request,
+        Purpose.CLAIM,
+        extra={
+            "step_number": _steps_for(draft, _preview(draft)).index("face") + 1,
+            "step_count": len(_steps_for(draft, _preview(draft))),
+        },
+    )
+
+
+@wizard_step("bank")
+def bank(request: HttpRequest) -> HttpResponse:
+    draft: ClaimDraft = request.draft  # type: ignore[attr-defined]
+    preview = _preview(draft)
+    if preview is None:
+        return redirect("claim_reason")
+    npwp_needed = "npwp" in preview.decision.documents
+    form = BankForm(request.POST or None, initial=draft.data.get("bank", {}))
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        response, field, message = _save(request, "bank", form.cleaned_data)
+        if response:
+            return response
+        error = _bind_error(form, field, message)
+    context = {
+        "form": form,
+        "error": error,
+        "npwp_needed": npwp_needed,
+        "npwp_threshold": rupiah(preview.decision.npwp_threshold, language()),
+        "registry_name": draft.participant.full_name,
+        "preview": preview,
+    }
+    return _page(request, "bank", "bank.html", context, 400 if request.method == "POST" else 200)
+
+
+@wizard_step("schedule")
+def schedule(request: HttpRequest) -> HttpResponse:
+    draft: ClaimDraft = request.draft  # type: ignore[attr-defined]
+    preview = _preview(draft)
+    if preview is None:
+        return redirect("claim_reason")
+    if preview.channel == "app":
+        return redirect("claim_review")
+    kind = request.POST.get("kind") or request.GET.get("jenis") or "video"
+    if kind not in ("video", "branch"):
+        kind = "video"
+    error = ""
+    if request.method == "POST" and request.POST.get("starts_at"):
+        answers = {"kind": kind, "starts_at": request.POST.get("starts_at", "")}
+        response, _field, error = _save(request, "schedule", answers)
+        if response:
+            return response
+    elif request.method == "POST":
+        error = claim_message("slot_required")
+    free = appointments.free_slots(kind=kind)
+    days: dict[Any, list[tuple[str, str]]] = {}
+    for slot in free:
+        local = timezone.localtime(slot.starts_at)
+        days.setdefault(local.date(), []).append((local.isoformat(), local.strftime("%H.%M")))
+    chosen = draft.data.get("schedule", {})
+    context = {
+        "preview": preview,
+        "kind": kind,
+        "days": list(days.items()),
+        "chosen": chosen.get("starts_at", ""),
+        "error": error,
+        "channel_label": CHANNEL_LABELS[preview.channel],
+        "office": face.OFFICE,
+    }
+    status = 400 if error else 200
+    return _page(request, "schedule", "schedule.html", context, status)
+
+
+def _first_incomplete(draft: ClaimDraft, preview: Preview | None) -> str | None:
+    for step in _steps_for(draft, preview):
+        if step in ("review", "face"):
+            continue
+        if step not in draft.data:
+            return step
+    return None
+
+
+@wizard_step("review")
+def review(request: HttpRequest) -> HttpResponse:
+    draft: ClaimDraft = request.draft  # type: ignore[attr-defined]
+    preview = _preview(draft)
+    missing_step = _first_incomplete(draft, preview)
+    if preview is None or missing_step:
+        return redirect(STEP_URLS[missing_step or "reason"])
+    key = f"web-{draft.public_id}"
+    error, explanations = "", []
+    if request.method == "POST":
+        try:
+            claim = claim_submit(
+                participant=draft.participant,
+                request=request_from_draft(draft),
+                idempotency_key=request.POST.get("key") or key,
+                helper_info=helper_from_draft(draft),
+            )
+        except ClaimError as exc:
+            message = claim_message(exc.code, exc.params)
+            if exc.code in FIX_AT:
+                messages.error(request, message)
+                return redirect(STEP_URLS[FIX_AT[exc.code]])
+            error = message
+            explanations = [item["message"] for item in exc.params.get("explanations", [])]
+        else:
+            messages.success(request, _("Your claim is sent. We will tell you at every step."))
+            return redirect("claim_detail", claim_id=claim.public_id)
+    request_ = request_from_draft(draft)
+    lang = language()
+    decision = preview.decision
+    who = draft.data.get("who", {})
+    context = {
+        "preview": preview,
+        "key": key,
+        "reason_label": REASON_LABELS.get(request_.reason, request_.reason),
+        "gross": rupiah(decision.gross, lang),
+        "tax": rupiah(decision.tax, lang),
+        "net": rupiah(decision.net, lang),
+        "payment_due": preview.payment_due,
+        "channel_label": CHANNEL_LABELS[preview.channel],
+        "bank_name": BANKS.get(request_.bank_code, request_.bank_code),
+        "account_number": request_.account_number,
+        "holder": draft.data.get("bank", {}).get("holder", ""),
+        "appointment": request_.appointment_at,
+        "appointment_kind": request_.appointment_kind,
+        "relation": RELATION_LABELS.get(who.get("relation", ""), ""),
+        "documents": [
+            DOCUMENT_LABELS.get(u.kind, u.kind)
+            for u in draft.uploads.filter(state=DocumentUpload.State.COMPLETE)
+        ],
+        "flagged": draft.data.get("data", {}).get("flagged", []),
+        "error": error,
+        "explanations": explanations or [e["message"] for e in decision.explain(lang)],
+    }
+    status = 400 if error else 200
+    return _page(request, "review", "review.html", context, status)

@@ -1,0 +1,295 @@
+"""The claim wizard and status pages without JavaScript (Django's test client): every
+screen, the specific messages, a double submit, an assisted-channel appointment, a
+helper recorded on the claim and a needs-correction round trip."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+import numpy as np
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone, translation
+from django.utils.html import escape
+
+from cairkan.accounts.models import MemberAccount
+from cairkan.biometrics.models import FaceAttempt, FaceEnrolment, LivenessChallenge
+from cairkan.claims.appointments import book
+from cairkan.claims.messages import MESSAGES
+from cairkan.claims.models import Appointment, Claim, ClaimDraft, DocumentUpload
+from cairkan.claims.services import claim_transition
+from cairkan.members.models import Participant
+from claim_documents import letter_photo, required_for
+
+RINA = "6308056108979001"
+RINA_BANK = {"bank_code": "002", "account_number": "005201000019001"}
+# Retired, balance above the app limit and the NPWP threshold (docs/demo-data.md).
+RETIREE = "6308044502629001"
+RETIREE_BANK = {"bank_code": "122", "account_number": "0010029001", "npwp": "123456789012345"}
+
+
+@pytest.fixture(autouse=True)
+def personas(db: None) -> None:
+    call_command("seed_demo", members=12, seed=1, as_of=timezone.localdate())
+
+
+def id_message(code: str) -> str:
+    with translation.override("id"):
+        return escape(str(MESSAGES[code]))
+
+
+def member_client(nik: str, phone: str) -> tuple[Client, Participant]:
+    """A logged-in member with an enrolled face (the enrolment itself is tested elsewhere)."""
+    participant = Participant.objects.get(nik=nik)
+    user = get_user_model().objects.create_user(username=f"m{nik}", password=None)
+    MemberAccount.objects.create(user=user, participant=participant, phone=phone)
+    FaceEnrolment.objects.create(
+        participant=participant, embedding=np.zeros(128).tobytes(), registry_distance=0.3
+    )
+    client = Client(HTTP_ACCEPT_LANGUAGE="id")
+    client.force_login(user)
+    return client, participant
+
+
+def pass_face(participant: Participant) -> None:
+    """A passed claim face check, as the face step records it (tested with real photos in
+    tests/browser)."""
+    challenge = LivenessChallenge.objects.create(
+        participant=participant,
+        purpose="claim",
+        steps=["turn_left"],
+        expires_at=timezone.now() + timedelta(minutes=2),
+    )
+    FaceAttempt.objects.create(
+        participant=participant, challenge=challenge, purpose="claim", outcome="passed"
+    )
+    draft = ClaimDraft.objects.get(participant=participant)
+    draft.data = {**draft.data, "face": {}}
+    draft.step = "bank"
+    draft.version += 1
+    draft.save()
+
+
+def version(client: Client, url: str) -> str:
+    page = client.get(url).content.decode()
+    match = re.search(r'name="version" value="(\d+)"', page)
+    assert match, page
+    return match.group(1)
+
+
+def post_step(client: Client, url: str, data: dict, follow_to: str | None = None) -> object:
+    response = client.post(url, {**data, "version": version(client, url)})
+    if follow_to is not None:
+        assert response.status_code == 302, response.content.decode()[:3000]
+        assert response["Location"] == follow_to
+    return response
+
+
+def documents_upload(client: Client, reason: str, npwp: bool = False) -> None:
+    photo = letter_photo()
+    files = {
+        kind: SimpleUploadedFile(f"{kind}.jpg", photo, "image/jpeg")
+        for kind in required_for(reason, npwp)
+    }
+    response = client.post(
+        "/klaim/dokumen/",
+        {**files, "action": "continue", "version": version(client, "/klaim/dokumen/")},
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+
+def walk_to_review(
+    client: Client, participant: Participant, reason: str, bank: dict, helper: dict | None = None
+) -> None:
+    who = {"helper": "1", **helper} if helper else {"helper": "0"}
+    post_step(client, "/klaim/", who, "/klaim/alasan/")
+    post_step(client, "/klaim/alasan/", {"reason": reason}, "/klaim/data/")
+    post_step(client, "/klaim/data/", {}, "/klaim/dokumen/")
+    documents_upload(client, reason, npwp=bool(bank.get("npwp")))
+    pass_face(participant)
+
+
+def test_a_member_files_an_app_claim_screen_by_screen(settings) -> None:
+    client, rina = member_client(RINA, "+6281234500001")
+    account = client.get("/akun/").content.decode()
+    assert 'href="/klaim/"' in account
+    walk_to_review(client, rina, "resignation", RINA_BANK)
+    # The draft resumes where the member stopped, on any phone.
+    assert ClaimDraft.objects.get(participant=rina).step == "bank"
+    assert 'href="/klaim/rekening/"' in client.get("/akun/").content.decode()
+    post_step(client, "/klaim/rekening/", RINA_BANK, "/klaim/tinjau/")
+
+    review = client.get("/klaim/tinjau/").content.decode()
+    assert "RINA MAULIDA" in review
+    key = re.search(r'name="key" value="([^"]+)"', review).group(1)
+    first = client.post("/klaim/tinjau/", {"key": key})
+    # A double tap: the same key again, after the draft is gone.
+    second = client.post("/klaim/tinjau/", {"key": key})
+    claim = Claim.objects.get(participant=rina)
+    assert first["Location"] == second["Location"] == f"/klaim/{claim.public_id}/"
+    assert (claim.channel, claim.status) == ("app", "submitted")
+    assert claim.documents.count() == 4 and not ClaimDraft.objects.filter(participant=rina).exists()
+
+    status = client.get(f"/klaim/{claim.public_id}/").content.decode()
+    assert "Agenda Klaim" in status and 'aria-current="step"' in status
+    # The wizard now sends the member to the claim in progress.
+    assert client.get("/klaim/alasan/")["Location"] == f"/klaim/{claim.public_id}/"
+
+
+def test_each_screen_answers_bad_input_with_its_message() -> None:
+    client, rina = member_client(RINA, "+6281234500001")
+    response = post_step(client, "/klaim/", {"helper": "1", "name": "", "relation": "child"})
+    assert response.status_code == 400
+    assert id_message("helper_name_required") in response.content.decode()
+    post_step(client, "/klaim/", {"helper": "0"}, "/klaim/alasan/")
+    response = post_step(client, "/klaim/alasan/", {})
+    assert response.status_code == 400
+    assert id_message("reason_unknown") in response.content.decode()
+    post_step(client, "/klaim/alasan/", {"reason": "resignation"}, "/klaim/data/")
+    post_step(client, "/klaim/data/", {}, "/klaim/dokumen/")
+    # An unreadable "photo", and continuing without the documents.
+    response = client.post(
+        "/klaim/dokumen/",
+        {
+            "ektp": SimpleUploadedFile("ektp.jpg", b"\xff\xd8\xff not really", "image/jpeg"),
+            "action": "continue",
+            "version": version(client, "/klaim/dokumen/"),
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert id_message("not_image").split(",")[0] in page
+    assert DocumentUpload.objects.get(kind="ektp").rejection == "not_image"
+    documents_upload(client, "resignation")
+    pass_face(rina)
+    # Someone else's account: the bank's holder name is explained, not hidden.
+    response = post_step(
+        client, "/klaim/rekening/", {"bank_code": "002", "account_number": "005201000019009"}
+    )
+    assert response.status_code == 400
+    assert "SARI WAHYUNI" in response.content.decode()
+    response = post_step(client, "/klaim/rekening/", {"bank_code": "002", "account_number": "12"})
+    assert id_message("account_number_length") in response.content.decode()
+
+
+def test_a_stale_version_shows_the_newest_answers() -> None:
+    client, _rina = member_client(RINA, "+6281234500001")
+    stale = version(client, "/klaim/")
+    post_step(client, "/klaim/", {"helper": "0"}, "/klaim/alasan/")
+    response = client.post("/klaim/", {"helper": "0", "version": stale})
+    assert response.status_code == 302 and response["Location"] == "/klaim/"
+
+
+def test_above_the_limit_the_member_books_a_video_call_and_a_helper_is_recorded() -> None:
+    client, retiree = member_client(RETIREE, "+6281234500009")
+    helper = {"name": "Ahmad Fauzi", "relation": "child", "phone": "0813 4455 6677"}
+    walk_to_review(client, retiree, "retirement", RETIREE_BANK, helper=helper)
+    post_step(client, "/klaim/rekening/", RETIREE_BANK, "/klaim/jadwal/")
+    page = client.get("/klaim/jadwal/").content.decode()
+    slots = re.findall(r'name="starts_at" value="([^"]+)"', page)
+    assert slots, page
+    # Filing without a time is refused with the reason.
+    response = post_step(client, "/klaim/jadwal/", {"kind": "video"})
+    assert response.status_code == 400
+    post_step(client, "/klaim/jadwal/", {"kind": "video", "starts_at": slots[0]}, "/klaim/tinjau/")
+    review = client.get("/klaim/tinjau/").content.decode()
+    assert "Ahmad Fauzi" in review
+    response = client.post("/klaim/tinjau/", {})
+    claim = Claim.objects.get(participant=retiree)
+    assert response["Location"] == f"/klaim/{claim.public_id}/"
+    assert claim.channel == "online_assisted" and claim.tax > 0
+    assert (claim.helper_name, claim.helper_relation, claim.helper_phone) == (
+        "Ahmad Fauzi",
+        "child",
+        "+6281344556677",
+    )
+    appointment = Appointment.objects.get(claim=claim)
+    assert appointment.kind == "video"
+    assert appointment.starts_at == datetime.fromisoformat(slots[0])
+    assert "Ahmad Fauzi" in client.get(f"/klaim/{claim.public_id}/").content.decode()
+
+
+def test_a_full_slot_is_not_offered_and_cannot_be_taken() -> None:
+    client, retiree = member_client(RETIREE, "+6281234500009")
+    walk_to_review(client, retiree, "retirement", RETIREE_BANK)
+    post_step(client, "/klaim/rekening/", RETIREE_BANK, "/klaim/jadwal/")
+    first = re.findall(
+        r'name="starts_at" value="([^"]+)"', client.get("/klaim/jadwal/").content.decode()
+    )[0]
+    post_step(client, "/klaim/jadwal/", {"kind": "video", "starts_at": first}, "/klaim/tinjau/")
+    # Meanwhile two other members take both officers of that time.
+    other = Claim.objects.bulk_create(
+        [
+            Claim(
+                participant=p,
+                reason="retirement",
+                channel="online_assisted",
+                balance=1,
+                gross=1,
+                tax=0,
+                net=1,
+                bank_code="002",
+                account_number="1",
+                account_holder="X",
+                idempotency_key="x",
+                payment_due=timezone.localdate(),
+            )
+            for p in Participant.objects.exclude(pk=retiree.pk)[:2]
+        ]
+    )
+    for claim in other:
+        book(claim=claim, kind="video", starts_at=datetime.fromisoformat(first))
+    response = client.post("/klaim/tinjau/", {})
+    assert response["Location"] == "/klaim/jadwal/"
+    assert not Claim.objects.filter(participant=retiree).exists()
+    page = client.get("/klaim/jadwal/").content.decode()
+    assert first not in page
+
+
+def test_needs_correction_round_trip_asks_only_for_what_the_officer_named() -> None:
+    client, rina = member_client(RINA, "+6281234500001")
+    walk_to_review(client, rina, "resignation", RINA_BANK)
+    post_step(client, "/klaim/rekening/", RINA_BANK, "/klaim/tinjau/")
+    client.post("/klaim/tinjau/", {})
+    claim = Claim.objects.get(participant=rina)
+    claim_transition(
+        claim=claim,
+        to_status="needs_fix",
+        actor="officer",
+        correction_fields=["document:resignation_statement"],
+        reason="letter unreadable",
+    )
+    status = client.get(f"/klaim/{claim.public_id}/").content.decode()
+    assert f'href="/klaim/{claim.public_id}/perbaiki/"' in status
+    fix_url = f"/klaim/{claim.public_id}/perbaiki/"
+    page = client.get(fix_url).content.decode()
+    assert 'name="resignation_statement"' in page and 'name="ektp"' not in page
+    # Sending without the document is refused, naming it.
+    response = client.post(fix_url, {"action": "send"})
+    assert response.status_code == 400
+    photo = letter_photo()
+    response = client.post(
+        fix_url,
+        {
+            "resignation_statement": SimpleUploadedFile("surat.jpg", photo, "image/jpeg"),
+            "action": "send",
+        },
+    )
+    assert response["Location"] == f"/klaim/{claim.public_id}/"
+    claim.refresh_from_db()
+    assert claim.status == "submitted" and claim.correction_fields == []
+    assert claim.documents.filter(kind="resignation_statement").count() == 2
+    assert [e.to_status for e in claim.events.all()] == ["submitted", "needs_fix", "submitted"]
+
+
+def test_large_text_is_a_setting_that_holds() -> None:
+    client = Client()
+    response = client.post("/tampilan/teks/", {"size": "large", "next": "/cek-kelayakan/"})
+    assert response["Location"] == "/cek-kelayakan/"
+    assert 'class="large-text"' in client.get("/").content.decode()
+    client.post("/tampilan/teks/", {"size": "normal", "next": "https://evil.example/"})
+    assert 'class="large-text"' not in client.get("/").content.decode()
