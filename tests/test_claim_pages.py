@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.http import HttpResponse
 from django.test import Client
 from django.utils import timezone, translation
 from django.utils.html import escape
@@ -81,7 +83,9 @@ def version(client: Client, url: str) -> str:
     return match.group(1)
 
 
-def post_step(client: Client, url: str, data: dict, follow_to: str | None = None) -> object:
+def post_step(
+    client: Client, url: str, data: dict[str, Any], follow_to: str | None = None
+) -> HttpResponse:
     response = client.post(url, {**data, "version": version(client, url)})
     if follow_to is not None:
         assert response.status_code == 302, response.content.decode()[:3000]
