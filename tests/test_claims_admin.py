@@ -88,3 +88,21 @@ def test_claims_cannot_be_added_or_deleted_in_the_admin(claim, officer_client) -
     client, _ = officer_client
     assert client.get("/admin/claims/claim/add/").status_code == 403
     assert client.get(f"/admin/claims/claim/{claim.pk}/delete/").status_code == 403
+
+
+def test_an_officer_asks_for_named_documents_or_another_account(claim, officer_client) -> None:
+    client, officer = officer_client
+    client.post(
+        "/admin/claims/claim/", {"action": "move_to_needs_fix", "_selected_action": [claim.pk]}
+    )
+    claim.refresh_from_db()
+    assert claim.status == "needs_fix"
+    assert claim.correction_fields == [f"document:{code}" for code in claim.documents_required]
+    assert claim.events.last().acting_user == officer
+
+
+def test_officers_see_published_capacity_and_appointments(officer_client) -> None:
+    client, _ = officer_client
+    assert client.get("/admin/claims/appointmentcapacity/").status_code == 200
+    assert client.get("/admin/claims/appointment/").status_code == 200
+    assert client.get("/admin/claims/appointment/add/").status_code == 403

@@ -19,11 +19,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from camera import live_frames, static_frames, write_y4m
+from camera import letterbox, live_frames, static_frames, write_y4m
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
+from cairkan.biometrics import services as face_services
+
 CHROMIUM = Path("/usr/bin/chromium")
+# The challenge the face page issues in these tests: what the journey video shows.
+CHALLENGE_STEPS = ("turn_left", "turn_right")
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 HERE = Path(__file__).resolve().parent
 PHONE = {"viewport": {"width": 360, "height": 740}, "locale": "id-ID"}
@@ -147,3 +151,29 @@ def page(new_page: Callable[..., Page]) -> Page:
 def static_page(new_page: Callable[..., Page], static_browser: Browser) -> Page:
     """A phone-sized page whose camera shows a photo held still."""
     return new_page(static_browser)
+
+
+@pytest.fixture
+def fixed_challenge(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The challenge the page issues is "turn left, then turn right" (what the videos
+    show); the live server runs in this process, so the patch reaches it."""
+    monkeypatch.setattr(
+        face_services, "random_challenge", lambda rng=None, length=2: CHALLENGE_STEPS
+    )
+
+
+@pytest.fixture(scope="session")
+def journey_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Frontal 4 s → the member's left 2.4 s → their right 3.6 s, looping (5 fps)."""
+    frontal = letterbox("obama.jpg")
+    left = letterbox("obama2.jpg", mirror=True)
+    right = letterbox("obama2.jpg")
+    frames = [frontal] * 20 + [left] * 12 + [right] * 18  # 0.2 s each
+    return write_y4m(
+        tmp_path_factory.mktemp("camera") / "journey.y4m", frames, fps=5, seconds_per_frame=0.2
+    )
+
+
+@pytest.fixture(scope="session")
+def journey_browser(browser_for: Callable[[Path], Browser], journey_video: Path) -> Browser:
+    return browser_for(journey_video)

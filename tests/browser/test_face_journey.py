@@ -14,157 +14,56 @@ issues is fixed to "turn left, then turn right" (the order the video shows).
 
 from __future__ import annotations
 
-import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
+import journeys
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from camera import letterbox, write_y4m
+from camera import letterbox
 from django.core.management import call_command
-from django.utils import timezone, translation
+from django.utils import timezone
+from journeys import (
+    FACES,
+    PHONE,
+    RINA,
+    STRONG,
+    audit,
+    enrolled_rina,
+    fill_identity,
+    id_text,
+    indonesian,
+    jpeg,
+    start_in_phase,
+    weigh,
+)
 from playwright.sync_api import Browser, Page, expect
 
 from cairkan.accounts import services
 from cairkan.accounts.models import MemberAccount
-from cairkan.biometrics import runtime
-from cairkan.biometrics import services as face_services
-from cairkan.biometrics.engine import decode_image
-from cairkan.biometrics.engine.matching import reference_embedding
 from cairkan.biometrics.messages import LOCKED, OUTCOMES
 from cairkan.biometrics.models import (
     FaceAttempt,
     FaceEnrolment,
     FaceStep,
     LivenessChallenge,
-    Purpose,
 )
 from sent_messages import last_code
 
 pytestmark = pytest.mark.browser
 
-FACES = Path(__file__).resolve().parent.parent / "fixtures" / "faces"
-RINA = {
-    "nik": "6308056108979001",
-    "kpj": "23000000101",
-    "full_name": "Rina Maulida",
-    "birth_date": "1997-08-21",
-    "mother_maiden_name": "Siti Rahmah",
-}
-PHONE = "081234500001"
-STRONG = "Padi-Kuning-Amuntai-77"
-STEPS = ("turn_left", "turn_right")
-LOOP_SECONDS = 10.0
-# Page weights measured by the tests, printed at the end of the session (-s / -rA).
-WEIGHTS: dict[str, dict[str, Any]] = {}
+report_weights = pytest.fixture(scope="module", autouse=True)(journeys.report_weights)
 
 
-def indonesian(text: object) -> str:
-    with translation.override("id"):
-        return str(text)
-
-
-def id_text(msgid: str) -> str:
-    with translation.override("id"):
-        return translation.gettext(msgid)
+@pytest.fixture(autouse=True)
+def _challenge(fixed_challenge: None) -> None:
+    """Every face page here issues the challenge the videos show."""
 
 
 @pytest.fixture(autouse=True)
 def personas(transactional_db: None) -> None:
     call_command("seed_demo", members=12, seed=1, as_of=timezone.localdate())
-
-
-@pytest.fixture(autouse=True)
-def fixed_challenge(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The challenge the page issues is "turn left, then turn right" (what the videos
-    show); the live server runs in this process, so the patch reaches it."""
-    monkeypatch.setattr(face_services, "random_challenge", lambda rng=None, length=2: STEPS)
-
-
-@pytest.fixture(scope="session")
-def journey_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Frontal 4 s → the member's left 2.4 s → their right 3.6 s, looping (5 fps)."""
-    frontal = letterbox("obama.jpg")
-    left = letterbox("obama2.jpg", mirror=True)
-    right = letterbox("obama2.jpg")
-    frames = [frontal] * 20 + [left] * 12 + [right] * 18  # 0.2 s each
-    return write_y4m(
-        tmp_path_factory.mktemp("camera") / "journey.y4m", frames, fps=5, seconds_per_frame=0.2
-    )
-
-
-@pytest.fixture(scope="session")
-def journey_browser(browser_for: Callable[[Path], Browser], journey_video: Path) -> Browser:
-    return browser_for(journey_video)
-
-
-def audit(page: Page) -> list[str]:
-    """axe's violations on the page, one line each (id: help, affected nodes)."""
-    results = Axe().run(page)
-    return [
-        f"{page.url}: {v['id']} ({v['impact']}): {v['help']} — "
-        + "; ".join(node["html"][:120] for node in v["nodes"])
-        for v in results.response["violations"]
-    ]
-
-
-WEIGHT_JS = """
-() => {
-  const nav = performance.getEntriesByType("navigation")[0];
-  const resources = performance.getEntriesByType("resource")
-    .filter((r) => r.initiatorType !== "fetch" && r.initiatorType !== "xmlhttprequest");
-  const all = [nav, ...resources];
-  return {
-    entries: all.map((r) => [r.name, r.initiatorType, r.transferSize, r.encodedBodySize]),
-    requests: all.length,
-    transfer: all.reduce((sum, r) => sum + r.transferSize, 0),
-    body: all.reduce((sum, r) => sum + r.encodedBodySize, 0),
-  };
-}
-"""
-
-
-def weigh(page: Page, name: str) -> dict[str, Any]:
-    page.wait_for_load_state("load")
-    weight: dict[str, Any] = page.evaluate(WEIGHT_JS)
-    WEIGHTS[name] = weight
-    return weight
-
-
-@pytest.fixture(scope="module", autouse=True)
-def report_weights() -> Iterator[None]:
-    yield
-    for name, weight in WEIGHTS.items():
-        print(
-            f"\npage weight {name}: {weight['requests']} requests, "
-            f"{weight['transfer']} B transferred, {weight['body']} B bodies"
-            f" {weight['entries']}"
-        )
-
-
-def fill_identity(page: Page) -> None:
-    for name, value in RINA.items():
-        page.locator(f"[name={name}]").fill(value)
-
-
-def start_in_phase(page: Page) -> None:
-    """Press "start" just before the camera video loops back to its frontal part."""
-    page.wait_for_function("document.getElementById('video').videoWidth > 0")
-    page.evaluate(
-        """async (loop) => {
-          const video = document.getElementById("video");
-          while (true) {
-            const phase = video.currentTime % loop;
-            if (phase > loop - 0.5 && phase < loop - 0.2) break;
-            await new Promise((resolve) => setTimeout(resolve, 20));
-          }
-          document.getElementById("start").click();
-        }""",
-        LOOP_SECONDS,
-    )
 
 
 def test_a_member_registers_and_enrols_their_face_on_a_phone(
@@ -228,41 +127,6 @@ def test_a_member_registers_and_enrols_their_face_on_a_phone(
     # Then the account page.
     expect(page).to_have_url(re.compile(r"^[^?]*/akun/$"))
     assert not violations, "\n".join(violations)
-
-
-def enrolled_rina() -> MemberAccount:
-    """Rina registered and enrolled (services, as on another day)."""
-    registration = services.registration_start(
-        **{**RINA, "birth_date": date.fromisoformat(RINA["birth_date"])}
-    )
-    services.registration_send_code(registration=registration, channel="sms", destination=PHONE)
-    services.registration_verify_code(
-        registration=registration, channel="sms", code=last_code(PHONE)
-    )
-    account = services.registration_set_password(registration=registration, password=STRONG)
-    participant = account.participant
-    engine = runtime.engine()
-    reference = reference_embedding(engine, decode_image((FACES / "obama.jpg").read_bytes()))
-    challenge = face_services.challenge_issue(participant=participant, purpose=Purpose.ENROLMENT)
-    frames = [
-        (FACES / "obama.jpg").read_bytes(),
-        _jpeg(letterbox("obama2.jpg", mirror=True)),
-        _jpeg(letterbox("obama2.jpg")),
-    ]
-    verdict = face_services.enrolment_submit(
-        participant=participant,
-        challenge_id=challenge.pk,
-        frames=frames,
-        registry_reference=reference,
-    )
-    assert verdict.outcome == "passed", verdict
-    return account
-
-
-def _jpeg(image: Any) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=90)
-    return buffer.getvalue()
 
 
 def test_a_photo_held_to_the_camera_fails_three_times_then_the_face_step_locks(
@@ -369,8 +233,8 @@ def test_without_javascript_the_face_page_takes_three_photos(
 
     pictures = [
         (FACES / "obama.jpg").read_bytes(),
-        _jpeg(letterbox("obama2.jpg", mirror=True)),
-        _jpeg(letterbox("obama2.jpg")),
+        jpeg(letterbox("obama2.jpg", mirror=True)),
+        jpeg(letterbox("obama2.jpg")),
     ]
     photos = [
         {"name": f"frame_{n}.jpg", "mimeType": "image/jpeg", "buffer": data}

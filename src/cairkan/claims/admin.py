@@ -3,6 +3,7 @@ the admin shows them read-only and offers the moves as actions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
@@ -10,7 +11,14 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from cairkan.claims.models import Claim, ClaimDraft, ClaimEvent, DocumentUpload
+from cairkan.claims.models import (
+    Appointment,
+    AppointmentCapacity,
+    Claim,
+    ClaimDraft,
+    ClaimEvent,
+    DocumentUpload,
+)
 from cairkan.claims.services import ClaimError, claim_transition
 
 
@@ -25,7 +33,17 @@ class ClaimEventInline(admin.TabularInline[ClaimEvent, Claim]):
         return False
 
 
-def _move(to_status: str, label: Any, **extra: Any) -> Any:
+def _all_documents(claim: Claim) -> dict[str, Any]:
+    return {"correction_fields": [f"document:{code}" for code in claim.documents_required]}
+
+
+def _move(
+    to_status: str,
+    label: Any,
+    per_claim: Callable[[Claim], dict[str, Any]] | None = None,
+    suffix: str = "",
+    **extra: Any,
+) -> Any:
     @admin.action(description=label)
     def action(
         modeladmin: admin.ModelAdmin[Claim], request: HttpRequest, queryset: QuerySet[Claim]
@@ -40,6 +58,7 @@ def _move(to_status: str, label: Any, **extra: Any) -> Any:
                     acting_user=request.user,
                     reason=str(label),
                     **extra,
+                    **(per_claim(claim) if per_claim else {}),
                 )
                 moved += 1
             except ClaimError as exc:
@@ -47,7 +66,7 @@ def _move(to_status: str, label: Any, **extra: Any) -> Any:
         if moved:
             modeladmin.message_user(request, _("%(count)d claims moved.") % {"count": moved})
 
-    action.__name__ = f"move_to_{to_status}"
+    action.__name__ = f"move_to_{to_status}{suffix}"
     return action
 
 
@@ -71,7 +90,13 @@ class ClaimAdmin(admin.ModelAdmin[Claim]):
         _move("in_review", _("Start assessing the documents")),
         _move("approved", _("Approve")),
         _move("rejected", _("Reject: documents incomplete"), rejection_code="documents_incomplete"),
-        _move("needs_fix", _("Ask for a readable document again"), correction_fields=["documents"]),
+        _move("needs_fix", _("Ask for the documents again"), per_claim=_all_documents),
+        _move(
+            "needs_fix",
+            _("Ask for another bank account"),
+            suffix="_bank",
+            correction_fields=["bank"],
+        ),
     ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
@@ -107,3 +132,24 @@ class DocumentUploadAdmin(admin.ModelAdmin[DocumentUpload]):
         "rejection",
         "stored",
     ]
+
+
+@admin.register(AppointmentCapacity)
+class AppointmentCapacityAdmin(admin.ModelAdmin[AppointmentCapacity]):
+    """Where officers publish the video-call and counter hours members can book."""
+
+    list_display = ["day", "kind", "first_start", "last_start", "slot_minutes", "seats"]
+    list_filter = ["kind"]
+    date_hierarchy = "day"
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(admin.ModelAdmin[Appointment]):
+    list_display = ["starts_at", "kind", "claim", "state"]
+    list_filter = ["kind", "state"]
+    date_hierarchy = "starts_at"
+    readonly_fields = ["claim", "capacity", "kind", "starts_at", "created_at"]
+    fields = ["claim", "kind", "starts_at", "state", "capacity", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # booked by members from published capacity

@@ -26,7 +26,7 @@ class WhoForm(forms.Form):
     )
     name = forms.CharField(label=_("Your full name (the helper)"), max_length=120, required=False)
     relation = forms.ChoiceField(
-        label=_("You are the member's"),
+        label=_("Your relation to the member"),
         choices=[("", "—"), *((code, RELATION_LABELS[code]) for code in HELPER_RELATIONS)],
         required=False,
     )
