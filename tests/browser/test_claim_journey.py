@@ -316,3 +316,26 @@ def test_a_claim_needing_correction_is_fixed_without_starting_over(
     assert claim.status == "submitted"
     assert [e.to_status for e in claim.events.all()] == ["submitted", "needs_fix", "submitted"]
     assert not violations, "\n".join(violations)
+
+
+def test_the_pages_before_login_pass_axe_and_the_budget_also_in_large_text(
+    page: Page, live_server: LiveServer
+) -> None:
+    violations: list[str] = []
+    for path, name in (
+        ("/masuk/", "login (/masuk/)"),
+        ("/daftar/", "registration (/daftar/)"),
+        ("/pulihkan/", "recovery (/pulihkan/)"),
+        ("/cek-kelayakan/", "eligibility check (/cek-kelayakan/)"),
+    ):
+        page.goto(live_server.url + path)
+        check_page(page, name, violations)
+    with page.expect_navigation():
+        page.get_by_role("button", name=id_text("Large text")).click()
+    expect(page.locator("html")).to_have_class("large-text")
+    expect(page.get_by_role("button", name=id_text("Large text"))).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    page.goto(live_server.url + "/")
+    check_page(page, "landing, large text", violations)
+    assert not violations, "\n".join(violations)
