@@ -107,12 +107,17 @@ def documents_upload(client: Client, reason: str, npwp: bool = False) -> None:
 
 
 def walk_to_review(
-    client: Client, participant: Participant, reason: str, bank: dict, helper: dict | None = None
+    client: Client,
+    participant: Participant,
+    reason: str,
+    bank: dict[str, str],
+    helper: dict[str, str] | None = None,
+    data: dict[str, Any] | None = None,
 ) -> None:
     who = {"helper": "1", **helper} if helper else {"helper": "0"}
     post_step(client, "/klaim/", who, "/klaim/alasan/")
     post_step(client, "/klaim/alasan/", {"reason": reason}, "/klaim/data/")
-    post_step(client, "/klaim/data/", {}, "/klaim/dokumen/")
+    post_step(client, "/klaim/data/", data or {}, "/klaim/dokumen/")
     documents_upload(client, reason, npwp=bool(bank.get("npwp")))
     pass_face(participant)
 
@@ -121,7 +126,8 @@ def test_a_member_files_an_app_claim_screen_by_screen(settings) -> None:
     client, rina = member_client(RINA, "+6281234500001")
     account = client.get("/akun/").content.decode()
     assert 'href="/klaim/"' in account
-    walk_to_review(client, rina, "resignation", RINA_BANK)
+    flag = {"flagged": ["employer"], "note": "Saya bekerja di PT Lain"}
+    walk_to_review(client, rina, "resignation", RINA_BANK, data=flag)
     # The draft resumes where the member stopped, on any phone.
     assert ClaimDraft.objects.get(participant=rina).step == "bank"
     assert 'href="/klaim/rekening/"' in client.get("/akun/").content.decode()
@@ -136,6 +142,8 @@ def test_a_member_files_an_app_claim_screen_by_screen(settings) -> None:
     claim = Claim.objects.get(participant=rina)
     assert first["Location"] == second["Location"] == f"/klaim/{claim.public_id}/"
     assert (claim.channel, claim.status) == ("app", "submitted")
+    # What the member flagged reaches the officer with the claim.
+    assert (claim.flagged_fields, claim.member_note) == (["employer"], "Saya bekerja di PT Lain")
     assert claim.documents.count() == 4 and not ClaimDraft.objects.filter(participant=rina).exists()
 
     status = client.get(f"/klaim/{claim.public_id}/").content.decode()

@@ -71,6 +71,9 @@ class Claim(models.Model):
     idempotency_key = models.CharField(max_length=64)
     submitted_at = models.DateTimeField(auto_now_add=True)
     payment_due = models.DateField()
+    # Prefilled facts the member marked as wrong, for the officer to check before paying.
+    flagged_fields = models.JSONField(default=list, blank=True)
+    member_note = models.CharField(max_length=500, blank=True)
     rejection_code = models.CharField(max_length=40, blank=True)
     correction_fields = models.JSONField(default=list)
 

@@ -93,6 +93,9 @@ class ClaimRequest:
     # The officer's verification on the assisted channels: "video" or "branch", and when.
     appointment_kind: str = ""
     appointment_at: datetime | None = None
+    # Prefilled facts the member flagged as wrong (drafts.FLAGGABLE) and their note.
+    flagged: tuple[str, ...] = ()
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,6 +328,8 @@ def _file(
                 helper_name=relative.name,
                 helper_relation=relative.relation,
                 helper_phone=relative.phone,
+                flagged_fields=[f for f in request.flagged if f in drafts.FLAGGABLE],
+                member_note=request.note[:500],
                 idempotency_key=idempotency_key,
                 payment_due=preview.payment_due,
             )
@@ -406,7 +411,8 @@ def step_save(
 def request_from_draft(draft: ClaimDraft) -> ClaimRequest:
     """The claim the wizard's answers describe (missing answers are left empty)."""
     data = draft.data
-    separation = data.get("data", {}).get("separation_date")
+    confirmed = data.get("data", {})
+    separation = confirmed.get("separation_date")
     schedule = data.get("schedule", {})
     bank = data.get("bank", {})
     return ClaimRequest(
@@ -417,6 +423,8 @@ def request_from_draft(draft: ClaimDraft) -> ClaimRequest:
         npwp=bank.get("npwp", ""),
         appointment_kind=schedule.get("kind", ""),
         appointment_at=datetime.fromisoformat(schedule["starts_at"]) if schedule else None,
+        flagged=tuple(confirmed.get("flagged", ())),
+        note=confirmed.get("note", ""),
     )
 
 
