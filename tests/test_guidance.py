@@ -1,4 +1,5 @@
-"""The eligibility check before login: plain answers, documents, channel, time to pay."""
+"""Guidance before login: the eligibility check (plain answers, documents, channel, time
+to pay) and the how-to-claim guide."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.utils import timezone
+
+from cairkan.jht import limits
+from cairkan.jht.messages import rupiah
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -70,3 +74,13 @@ def test_above_the_limit_goes_online_with_an_officer(client: Client) -> None:
 def test_mistakes_are_named_in_indonesian(client: Client, answers, message) -> None:
     html = check(client, **answers)
     assert message in html
+
+
+def test_the_guide_explains_the_steps_and_quotes_todays_limits(client: Client) -> None:
+    today = limits(timezone.localdate())
+    page = client.get("/panduan/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert page.count("<li><svg") == 7  # seven illustrated steps
+    assert rupiah(today.app_limit, "id") in page
+    assert rupiah(today.npwp_threshold, "id") in page
+    assert page.count("<details>") == 8
+    assert 'href="/klaim/"' in page and 'href="/cek-kelayakan/"' in page

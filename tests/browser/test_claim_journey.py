@@ -327,6 +327,7 @@ def test_the_pages_before_login_pass_axe_and_the_budget_also_in_large_text(
         ("/daftar/", "registration (/daftar/)"),
         ("/pulihkan/", "recovery (/pulihkan/)"),
         ("/cek-kelayakan/", "eligibility check (/cek-kelayakan/)"),
+        ("/panduan/", "how to claim (/panduan/)"),
     ):
         page.goto(live_server.url + path)
         check_page(page, name, violations)

@@ -9,8 +9,13 @@ from typing import Any
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Body, NinjaAPI, Schema, Status
+from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import field_validator
+from pydantic_core import PydanticCustomError
 
 from cairkan.accounts import services as accounts
 from cairkan.accounts.messages import message_for
@@ -61,6 +66,52 @@ def _problem(
     return api.create_response(request, body, status=status)
 
 
+# pydantic's error types in words a member's app can show (pydantic's own are English).
+INPUT_MESSAGES = {
+    "missing": gettext_lazy("This field is required."),
+    "string_type": gettext_lazy("Write text here."),
+    "int_type": gettext_lazy("Write a whole number."),
+    "int_parsing": gettext_lazy("Write a whole number."),
+    "int_from_float": gettext_lazy("Write a whole number."),
+    "bool_type": gettext_lazy("Answer true or false."),
+    "bool_parsing": gettext_lazy("Answer true or false."),
+    "date_type": gettext_lazy("Write the date as YYYY-MM-DD."),
+    "date_parsing": gettext_lazy("Write the date as YYYY-MM-DD."),
+    "date_from_datetime_parsing": gettext_lazy("Write the date as YYYY-MM-DD."),
+    "date_from_datetime_inexact": gettext_lazy("Write the date as YYYY-MM-DD."),
+    "datetime_type": gettext_lazy("Write the time as YYYY-MM-DDTHH:MM with its time zone."),
+    "datetime_parsing": gettext_lazy("Write the time as YYYY-MM-DDTHH:MM with its time zone."),
+    "datetime_from_date_parsing": gettext_lazy(
+        "Write the time as YYYY-MM-DDTHH:MM with its time zone."
+    ),
+    "dict_type": gettext_lazy("Send an object ({...}) here."),
+    "model_type": gettext_lazy("Send an object ({...}) here."),
+    "model_attributes_type": gettext_lazy("Send an object ({...}) here."),
+    "list_type": gettext_lazy("Send a list ([...]) here."),
+}
+
+
+def _input_message(error: dict[str, Any]) -> str:
+    if error.get("type") == "text_invalid":  # our own check, already in words
+        return str(error.get("msg", ""))
+    return str(INPUT_MESSAGES.get(str(error.get("type")), gettext_lazy("This value is not valid.")))
+
+
+@api.exception_handler(HttpError)
+def _refused_by_framework(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """What django-ninja refuses before our code runs, as a problem with a message."""
+    if exc.status_code == 401:
+        return _problem(
+            request,
+            401,
+            "token_missing",
+            _("Log in first and send the token as the header Authorization: Bearer <token>."),
+        )
+    if exc.status_code == 400:
+        return _problem(request, 400, "body_not_json", _("The request body is not valid JSON."))
+    return _problem(request, exc.status_code, "request_refused", str(exc))
+
+
 @api.exception_handler(NinjaValidationError)
 def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     first = exc.errors[0] if exc.errors else {}
@@ -69,7 +120,7 @@ def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         request,
         422,
         "invalid_input",
-        str(first.get("msg", "invalid input")),
+        _input_message(first),
         ".".join(location) or None,
         {"errors": exc.errors},
     )
@@ -123,10 +174,45 @@ def _invalid_case(request: HttpRequest, exc: InvalidCase) -> HttpResponse:
     )
 
 
+def _storable(value: Any) -> Any:
+    """Refuse text no database keeps: PostgreSQL takes no NUL, and none takes half of a
+    UTF-16 surrogate pair, which JSON can spell as ``\\ud800``. Else a 500 on saving."""
+    if isinstance(value, str):
+        if "\x00" in value or not _encodes(value):
+            raise PydanticCustomError(
+                "text_invalid", _("This text has a character that cannot be saved. Type it again.")
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _storable(key)
+            _storable(item)
+    elif isinstance(value, list):
+        for item in value:
+            _storable(item)
+    return value
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+class In(Schema):
+    """A request body: its text, however deep, is text the database can keep."""
+
+    @field_validator("*")
+    @classmethod
+    def _text_is_storable(cls, value: Any) -> Any:
+        return _storable(value)
+
+
 # --- authentication ---------------------------------------------------------------------
 
 
-class LoginIn(Schema):
+class LoginIn(In):
     identifier: str
     password: str
     device_id: str
@@ -207,7 +293,7 @@ class DraftOut(Schema):
     version: int
 
 
-class DraftIn(Schema):
+class DraftIn(In):
     answers: dict[str, Any]
     version: int
 
@@ -245,7 +331,7 @@ def draft_put(request: HttpRequest, step: str, payload: DraftIn) -> Status[dict[
     return Status(200, _draft_out(saved))
 
 
-class UploadIn(Schema):
+class UploadIn(In):
     kind: str
     filename: str
     size: int
@@ -321,13 +407,13 @@ def upload_chunk(request: HttpRequest, upload_id: str) -> dict[str, Any]:
 # --- claims -------------------------------------------------------------------------------
 
 
-class HelperIn(Schema):
+class HelperIn(In):
     name: str
     relation: str
     phone: str
 
 
-class ClaimIn(Schema):
+class ClaimIn(In):
     reason: str
     separation_date: date | None = None
     bank_code: str
@@ -441,7 +527,7 @@ def claim_upload_create(
     return Status(201, _upload_out(upload))
 
 
-class CorrectionIn(Schema):
+class CorrectionIn(In):
     bank_code: str = ""
     account_number: str = ""
 

@@ -7,7 +7,7 @@ the vectorised core over numpy columns. The rules themselves are the OpenFisca m
 
 from cairkan.jht.cases import Case, FieldError, InvalidCase, PriorPayout, Reason, parse_case
 from cairkan.jht.decision import CHANNELS, REFUSAL_CODES, Decision
-from cairkan.jht.facade import decide, decide_columns, decide_many
+from cairkan.jht.facade import Limits, decide, decide_columns, decide_many, limits
 
 __all__ = [
     "CHANNELS",
@@ -16,10 +16,12 @@ __all__ = [
     "Decision",
     "FieldError",
     "InvalidCase",
+    "Limits",
     "PriorPayout",
     "Reason",
     "decide",
     "decide_columns",
     "decide_many",
+    "limits",
     "parse_case",
 ]

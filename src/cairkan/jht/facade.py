@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -164,3 +165,21 @@ def decide_many(cases: Sequence[Case]) -> list[Decision]:
 def decide(case: Case) -> Decision:
     """The decision for one claim."""
     return decide_many([case])[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The figures guidance quotes, as the rules have them on a day (integer rupiah)."""
+
+    app_limit: int  # domain reference, Channels: balance <= limit may be claimed in the app
+    npwp_threshold: int  # PP 68/2009 as applied by BPJS: above it the claim needs an NPWP
+    waiting_period_months: int  # Permenaker 4/2022 Art. 8-11: after resignation or dismissal
+
+
+def limits(on: date) -> Limits:
+    parameters = system().parameters(on.isoformat()).jht
+    return Limits(
+        app_limit=int(parameters.app_limit),
+        npwp_threshold=int(parameters.npwp_threshold),
+        waiting_period_months=int(parameters.waiting_period_months),
+    )
