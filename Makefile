@@ -37,7 +37,7 @@ translations: $(VENV)/.installed
 
 ## test: every tier (SQLite, then PostgreSQL on a throwaway server)
 test: install
-	@scripts/ensure-system-packages /usr/lib/postgresql/15/bin/initdb=postgresql /usr/bin/chromium=chromium
+	@scripts/ensure-system-packages /usr/lib/postgresql/15/bin/initdb=postgresql /usr/bin/chromium=chromium /usr/bin/redis-server=redis-server
 	scripts/test
 
 ## lint: ruff, mypy and the import-linter contracts

@@ -748,5 +748,8 @@ ID.update(
         "Log in first and send the token as the header Authorization: Bearer <token>.": "Masuk dulu dan kirim token sebagai header Authorization: Bearer <token>.",
         "The request body is not valid JSON.": "Isi permintaan bukan JSON yang sah.",
         "This address takes only: %(allowed)s.": "Alamat ini hanya menerima: %(allowed)s.",
+        "waiting to be sent": "menunggu dikirim",
+        "sent": "terkirim",
+        "gave up": "gagal dikirim",
     }
 )

@@ -8,9 +8,11 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 
+from cairkan.accounts.models import MemberAccount
 from cairkan.biometrics.models import FaceAttempt, LivenessChallenge
 from cairkan.claims.models import Claim, ClaimEvent
 from cairkan.claims.services import (
@@ -23,6 +25,7 @@ from cairkan.claims.services import (
 )
 from cairkan.members.balances import participant_balance
 from cairkan.members.models import Participant
+from cairkan.notifications.models import OutboundMessage
 from claim_documents import upload_documents
 
 AS_OF = date(2026, 11, 23)
@@ -247,3 +250,18 @@ def test_two_tabs_submitting_at_once_file_one_claim() -> None:
     assert len(claims) == 3 and len(set(claims)) == 1
     assert Claim.objects.count() == 1
     assert ClaimEvent.objects.count() == 1
+
+
+def test_every_status_change_writes_its_messages_with_it(personas) -> None:
+    rina = Participant.objects.get(nik=RINA)
+    MemberAccount.objects.create(
+        user=get_user_model().objects.create_user("rina"), participant=rina, phone="+6281234500001"
+    )
+    claim = file(RINA, **RINA_CLAIM)
+    claim_transition(claim=claim, to_status="in_review", actor="officer")
+    bodies = list(
+        OutboundMessage.objects.filter(to="+6281234500001")
+        .order_by("pk")
+        .values_list("body", flat=True)
+    )
+    assert len(bodies) == 2 and "Agenda Klaim" in bodies[0] and "Penetapan Klaim" in bodies[1]

@@ -358,9 +358,9 @@ def _file(
                 acting_user=helper,
                 reason=f"filed on the {preview.channel} channel{assisted}",
             )
+            _notify(claim)
     except IntegrityError:  # the same submission, or another claim, raced in
         raise ClaimError("claim_in_progress") from None
-    _notify(claim)
     return claim
 
 
@@ -388,7 +388,7 @@ def claim_transition(
         locked.rejection_code = rejection_code
         locked.save(update_fields=["status", "correction_fields", "rejection_code"])
         _event(locked, previous, to_status, actor=actor, acting_user=acting_user, reason=reason)
-    _notify(locked)
+        _notify(locked)
     return locked
 
 
@@ -502,7 +502,7 @@ def claim_correct(
             acting_user=helper,
             reason="corrected: " + ", ".join(items),
         )
-    _notify(locked)
+        _notify(locked)
     return locked
 
 
@@ -512,7 +512,9 @@ def stage_of(claim: Claim) -> tuple[int, str]:
 
 
 def _notify(claim: Claim) -> None:
-    """Tell the member on every change, on every verified contact."""
+    """Tell the member on every change, on every verified contact. Called inside the
+    change's transaction: the messages are written to the outbox with it, and go once it
+    commits."""
     account = getattr(claim.participant, "account", None)
     if account is None:
         return

@@ -172,6 +172,10 @@ CAIRKAN_BANK_OPTIONS: dict[str, Any] = {
 CAIRKAN_NOTIFICATION_SENDER: str = env.str(
     "CAIRKAN_NOTIFICATION_SENDER", default="cairkan.notifications.gateway.ConsoleSender"
 )
+# The first pause before delivering a message again; it doubles on every attempt.
+CAIRKAN_NOTIFICATION_RETRY_SECONDS: float = env.float(
+    "CAIRKAN_NOTIFICATION_RETRY_SECONDS", default=15.0
+)
 
 # --- Face verification (docs/face.md) ---------------------------------------------------
 # Keyword arguments of the engine's Thresholds, QualityLimits and LivenessLimits; empty

@@ -5,6 +5,6 @@ from cairkan.notifications.models import OutboundMessage
 
 @admin.register(OutboundMessage)
 class OutboundMessageAdmin(admin.ModelAdmin[OutboundMessage]):
-    list_display = ["sent_at", "channel", "to", "subject"]
+    list_display = ["created_at", "channel", "to", "subject", "state", "attempts", "sent_at"]
     search_fields = ["=to"]
-    list_filter = ["channel"]
+    list_filter = ["channel", "state"]
