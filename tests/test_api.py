@@ -4,7 +4,7 @@ drafts, resumable uploads, idempotent submission, status — and every bad input
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import pytest
@@ -14,9 +14,9 @@ from django.utils import timezone
 from PIL import Image
 
 from cairkan.accounts import services as accounts
-from cairkan.biometrics.models import FaceAttempt, LivenessChallenge
 from cairkan.claims.models import Claim
 from cairkan.members.models import Participant
+from claim_steps import face_check_passed
 from sent_messages import last_code as code_sent_to
 
 pytestmark = pytest.mark.django_db
@@ -147,15 +147,7 @@ def test_a_claim_through_the_api(api: Client, rina: Participant, settings, tmp_p
         )
         assert whole.json()["state"] == "complete"
 
-    challenge = LivenessChallenge.objects.create(
-        participant=rina,
-        purpose="claim",
-        steps=["turn_left"],
-        expires_at=timezone.now() + timedelta(minutes=2),
-    )
-    FaceAttempt.objects.create(
-        participant=rina, challenge=challenge, purpose="claim", outcome="passed"
-    )
+    face_check_passed(rina)
     body = {
         "reason": "resignation",
         "separation_date": "2026-10-09",

@@ -36,7 +36,7 @@ from cairkan.claims import documents
 from cairkan.claims.drafts import draft_for
 from cairkan.claims.services import ClaimRequest, claim_submit, claim_transition
 from cairkan.members.models import Participant
-from claim_documents import upload_documents  # type: ignore[import-not-found]
+from claim_steps import upload_documents  # type: ignore[import-not-found]
 from test_api import PHONE, rina  # type: ignore[import-not-found]  # noqa: F401  (a fixture)
 from test_claims import RINA_CLAIM, member  # type: ignore[import-not-found]
 

@@ -5,7 +5,7 @@ helper recorded on the claim and a needs-correction round trip."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -19,13 +19,13 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from cairkan.accounts.models import MemberAccount
-from cairkan.biometrics.models import FaceAttempt, FaceEnrolment, LivenessChallenge
+from cairkan.biometrics.models import FaceEnrolment
 from cairkan.claims.appointments import book
 from cairkan.claims.messages import MESSAGES
 from cairkan.claims.models import Appointment, Claim, ClaimDraft, DocumentUpload
 from cairkan.claims.services import claim_transition
 from cairkan.members.models import Participant
-from claim_documents import letter_photo, required_for
+from claim_steps import face_check_passed, letter_photo, required_for
 
 RINA = "6308056108979001"
 RINA_BANK = {"bank_code": "002", "account_number": "005201000019001"}
@@ -60,15 +60,7 @@ def member_client(nik: str, phone: str) -> tuple[Client, Participant]:
 def pass_face(participant: Participant) -> None:
     """A passed claim face check, as the face step records it (tested with real photos in
     tests/browser)."""
-    challenge = LivenessChallenge.objects.create(
-        participant=participant,
-        purpose="claim",
-        steps=["turn_left"],
-        expires_at=timezone.now() + timedelta(minutes=2),
-    )
-    FaceAttempt.objects.create(
-        participant=participant, challenge=challenge, purpose="claim", outcome="passed"
-    )
+    face_check_passed(participant)
     draft = ClaimDraft.objects.get(participant=participant)
     draft.data = {**draft.data, "face": {}}
     draft.step = "bank"

@@ -4,7 +4,7 @@ idempotency and the life of a claim."""
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,7 +13,6 @@ from django.core.management import call_command
 from django.db import connection
 
 from cairkan.accounts.models import MemberAccount
-from cairkan.biometrics.models import FaceAttempt, LivenessChallenge
 from cairkan.claims.models import Claim, ClaimEvent
 from cairkan.claims.services import (
     ClaimError,
@@ -26,7 +25,7 @@ from cairkan.claims.services import (
 from cairkan.members.balances import participant_balance
 from cairkan.members.models import Participant
 from cairkan.notifications.models import OutboundMessage
-from claim_documents import upload_documents
+from claim_steps import face_check_passed, upload_documents
 
 AS_OF = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Makassar"))
@@ -43,15 +42,7 @@ def personas(db) -> None:
 def member(nik: str, face: bool = True) -> Participant:
     participant = Participant.objects.get(nik=nik)
     if face:
-        challenge = LivenessChallenge.objects.create(
-            participant=participant,
-            purpose="claim",
-            steps=["turn_left"],
-            expires_at=NOW + timedelta(minutes=2),
-        )
-        FaceAttempt.objects.create(
-            participant=participant, challenge=challenge, purpose="claim", outcome="passed"
-        )
+        face_check_passed(participant, at=NOW)
     return participant
 
 

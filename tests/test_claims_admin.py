@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,11 +10,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
-from cairkan.biometrics.models import FaceAttempt, LivenessChallenge
 from cairkan.claims.models import Claim, ClaimEvent
 from cairkan.claims.services import ClaimRequest, claim_submit
 from cairkan.members.models import Participant
-from claim_documents import upload_documents
+from claim_steps import face_check_passed, upload_documents
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Makassar"))
@@ -24,15 +23,7 @@ NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Makassar"))
 def claim() -> Claim:
     call_command("seed_demo", members=12, seed=1, as_of=date(2026, 11, 23))
     rina = Participant.objects.get(nik="6308056108979001")
-    challenge = LivenessChallenge.objects.create(
-        participant=rina,
-        purpose="claim",
-        steps=["turn_left"],
-        expires_at=NOW + timedelta(minutes=2),
-    )
-    FaceAttempt.objects.create(
-        participant=rina, challenge=challenge, purpose="claim", outcome="passed"
-    )
+    face_check_passed(rina, at=NOW)
     upload_documents(rina, "resignation")
     return claim_submit(
         participant=rina,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import journeys
@@ -33,7 +33,7 @@ from playwright.sync_api import Browser, Page, Route, expect
 from pytest_django.live_server_helper import LiveServer
 
 from cairkan.accounts.models import MemberAccount
-from cairkan.biometrics.models import FaceAttempt, FaceEnrolment, LivenessChallenge
+from cairkan.biometrics.models import FaceEnrolment
 from cairkan.claims import drafts
 from cairkan.claims.models import Appointment, Claim, ClaimDraft
 from cairkan.claims.services import (
@@ -43,7 +43,7 @@ from cairkan.claims.services import (
     step_save,
 )
 from cairkan.members.models import Participant
-from claim_documents import letter_photo, upload_documents
+from claim_steps import face_check_passed, letter_photo, upload_documents
 from sent_messages import last_code
 
 pytestmark = pytest.mark.browser
@@ -209,18 +209,6 @@ def member_with_password(nik: str, phone: str) -> MemberAccount:
     return account
 
 
-def face_passed(participant: Participant) -> None:
-    challenge = LivenessChallenge.objects.create(
-        participant=participant,
-        purpose="claim",
-        steps=["turn_left"],
-        expires_at=timezone.now() + timedelta(minutes=2),
-    )
-    FaceAttempt.objects.create(
-        participant=participant, challenge=challenge, purpose="claim", outcome="passed"
-    )
-
-
 def test_an_above_limit_claim_books_a_video_call(page: Page, live_server: LiveServer) -> None:
     account = member_with_password(RETIREE, RETIREE_PHONE)
     retiree = account.participant
@@ -236,7 +224,7 @@ def test_an_above_limit_claim_books_a_video_call(page: Page, live_server: LiveSe
     upload_documents(retiree, "retirement", npwp=True)
     draft = drafts.draft_for(participant=retiree)
     draft = drafts.draft_save(draft=draft, step="documents", answers={}, version=draft.version)
-    face_passed(retiree)
+    face_check_passed(retiree)
     draft = drafts.draft_save(draft=draft, step="face", answers={}, version=draft.version)
     step_save(
         participant=retiree,
@@ -277,7 +265,7 @@ def test_a_claim_needing_correction_is_fixed_without_starting_over(
     account = member_with_password("6308056108979001", "081234500001")
     rina = account.participant
     upload_documents(rina, "resignation")
-    face_passed(rina)
+    face_check_passed(rina)
     claim = claim_submit(
         participant=rina,
         request=ClaimRequest(

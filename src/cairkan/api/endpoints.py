@@ -348,16 +348,7 @@ class UploadOut(Schema):
 
 
 def _upload_out(upload: DocumentUpload) -> dict[str, Any]:
-    message = _claim_message(upload.rejection, {}) if upload.rejection else ""
-    return {
-        "id": str(upload.public_id),
-        "kind": upload.kind,
-        "size": upload.size,
-        "received": upload.received,
-        "state": upload.state,
-        "rejection": upload.rejection,
-        "message": message,
-    }
+    return documents.upload_summary(upload)
 
 
 def _uuid(value: str) -> uuid.UUID | None:

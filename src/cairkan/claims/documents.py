@@ -17,6 +17,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
+from cairkan.claims.messages import MESSAGES
 from cairkan.claims.models import Claim, ClaimDraft, DocumentUpload, UploadChunk
 from cairkan.jht.variables.documents import DOCUMENT_VARIABLES
 
@@ -32,6 +33,19 @@ class UploadError(Exception):
         super().__init__(code)
         self.code = code
         self.params = params
+
+
+def upload_summary(upload: DocumentUpload) -> dict[str, object]:
+    """What a client shows and resumes from: how far, and why a file was refused."""
+    return {
+        "id": str(upload.public_id),
+        "kind": upload.kind,
+        "size": upload.size,
+        "received": upload.received,
+        "state": upload.state,
+        "rejection": upload.rejection,
+        "message": str(MESSAGES.get(upload.rejection, "")) if upload.rejection else "",
+    }
 
 
 def upload_start(

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from cairkan.accounts.models import MemberAccount
-from cairkan.claims.documents import UploadError, upload_whole
 from cairkan.claims.messages import (
     CHANNEL_LABELS,
     DOCUMENT_LABELS,
@@ -33,7 +32,7 @@ from cairkan.integrations.bank.base import BANKS
 from cairkan.jht.messages import rupiah
 from cairkan.web.claim_forms import BankForm
 from cairkan.web.members import member_required
-from cairkan.web.wizard import claim_message, language, upload_texts
+from cairkan.web.wizard import claim_message, language, receive_files, upload_texts
 
 # What a member can do in each status, in plain words.
 WHAT_NEXT = {
@@ -132,18 +131,7 @@ def claim_fix(request: HttpRequest, claim_id: Any) -> HttpResponse:
     bank_form = BankForm(request.POST or None) if "bank" in items else None
     errors: list[str] = []
     if request.method == "POST":
-        for kind in kinds:
-            upload = request.FILES.get(kind)
-            if upload is None:
-                continue
-            try:
-                upload_whole(
-                    claim=claim, kind=kind, filename=upload.name or kind, data=upload.read()
-                )
-            except UploadError as exc:
-                errors.append(
-                    f"{DOCUMENT_LABELS.get(kind, kind)}: {claim_message(exc.code, exc.params)}"
-                )
+        errors = receive_files(request, kinds, claim=claim)
         if request.POST.get("action") == "send" and not errors:
             bank: dict[str, str] = {}
             if bank_form is not None:

@@ -14,7 +14,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
 from cairkan.accounts.models import MemberAccount
-from cairkan.claims.documents import UploadError, upload_append, upload_start
+from cairkan.claims.documents import UploadError, upload_append, upload_start, upload_summary
 from cairkan.claims.drafts import draft_for
 from cairkan.claims.models import Claim, DocumentUpload
 from cairkan.web.members import member_account
@@ -22,18 +22,7 @@ from cairkan.web.wizard import claim_message
 
 
 def _out(upload: DocumentUpload, status: int = 200) -> JsonResponse:
-    return JsonResponse(
-        {
-            "id": str(upload.public_id),
-            "kind": upload.kind,
-            "size": upload.size,
-            "received": upload.received,
-            "state": upload.state,
-            "rejection": upload.rejection,
-            "message": claim_message(upload.rejection) if upload.rejection else "",
-        },
-        status=status,
-    )
+    return JsonResponse(upload_summary(upload), status=status)
 
 
 def _refuse(code: str, params: dict[str, Any] | None = None, status: int = 400) -> JsonResponse:

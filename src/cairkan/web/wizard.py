@@ -8,7 +8,7 @@ confirm button carries the draft's idempotency key: a double tap files one claim
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
@@ -99,6 +99,34 @@ def upload_texts() -> dict[str, str]:
         "rejected": _("Not accepted"),
         "paused": _("The connection dropped. The upload continues where it stopped."),
     }
+
+
+def receive_files(
+    request: HttpRequest,
+    kinds: Iterable[str],
+    *,
+    draft: ClaimDraft | None = None,
+    claim: Claim | None = None,
+) -> list[str]:
+    """Documents posted by the page without JavaScript, one file input per kind; what
+    each refusal says, by document."""
+    errors = []
+    for kind in kinds:
+        upload = request.FILES.get(kind)
+        if upload is None:
+            continue
+        try:
+            upload_whole(
+                draft=draft,
+                claim=claim,
+                kind=kind,
+                filename=upload.name or kind,
+                data=upload.read(),
+            )
+        except UploadError as exc:
+            label = DOCUMENT_LABELS.get(kind, kind)
+            errors.append(f"{label}: {claim_message(exc.code, exc.params)}")
+    return errors
 
 
 def wizard_step(step: str) -> Callable[[View], View]:
@@ -205,6 +233,26 @@ def _bind_error(form: Any, field: str, message: str) -> str:
     return message
 
 
+def _form_step(
+    request: HttpRequest,
+    step: str,
+    form: Any,
+    template: str,
+    extra: dict[str, Any] | None = None,
+    answers: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> HttpResponse:
+    """Show ``form`` for ``step``; on a valid POST save it and go on, or say why not."""
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        cleaned = answers(form.cleaned_data) if answers else form.cleaned_data
+        response, field, message = _save(request, step, cleaned)
+        if response:
+            return response
+        error = _bind_error(form, field, message)
+    status = 400 if request.method == "POST" else 200
+    return _page(request, step, template, {"form": form, "error": error, **(extra or {})}, status)
+
+
 # --- the screens ------------------------------------------------------------------------
 
 
@@ -213,29 +261,14 @@ def start(request: HttpRequest) -> HttpResponse:
     draft: ClaimDraft = request.draft  # type: ignore[attr-defined]
     saved = draft.data.get("who", {})
     initial = {**saved, "helper": "1" if saved.get("helper") else "0"}
-    form = WhoForm(request.POST or None, initial=initial)
-    error = ""
-    if request.method == "POST" and form.is_valid():
-        response, field, message = _save(request, "who", form.cleaned_data)
-        if response:
-            return response
-        error = _bind_error(form, field, message)
-    status = 400 if request.method == "POST" else 200
-    return _page(request, "who", "who.html", {"form": form, "error": error}, status)
+    return _form_step(request, "who", WhoForm(request.POST or None, initial=initial), "who.html")
 
 
 @wizard_step("reason")
 def reason(request: HttpRequest) -> HttpResponse:
     draft: ClaimDraft = request.draft  # type: ignore[attr-defined]
     form = ReasonForm(request.POST or None, initial=draft.data.get("reason", {}))
-    error = ""
-    if request.method == "POST" and form.is_valid():
-        response, field, message = _save(request, "reason", form.cleaned_data)
-        if response:
-            return response
-        error = _bind_error(form, field, message)
-    status = 400 if request.method == "POST" else 200
-    return _page(request, "reason", "reason.html", {"form": form, "error": error}, status)
+    return _form_step(request, "reason", form, "reason.html")
 
 
 def _prefilled(draft: ClaimDraft) -> list[tuple[str, str, str]]:
@@ -264,6 +297,11 @@ def _prefilled(draft: ClaimDraft) -> list[tuple[str, str, str]]:
     return rows
 
 
+def _dated(cleaned: dict[str, Any]) -> dict[str, Any]:
+    day = cleaned["separation_date"]
+    return {**cleaned, "separation_date": day.isoformat() if day else ""}
+
+
 @wizard_step("data")
 def data(request: HttpRequest) -> HttpResponse:
     draft: ClaimDraft = request.draft  # type: ignore[attr-defined]
@@ -272,22 +310,8 @@ def data(request: HttpRequest) -> HttpResponse:
     rows = _prefilled(draft)
     reported = any(field == "separation_date" for field, _label, _value in rows)
     form = DataForm(request.POST or None, initial=draft.data.get("data", {}))
-    error = ""
-    if request.method == "POST" and form.is_valid():
-        answers = {
-            **form.cleaned_data,
-            "separation_date": (
-                form.cleaned_data["separation_date"].isoformat()
-                if form.cleaned_data["separation_date"]
-                else ""
-            ),
-        }
-        response, field, message = _save(request, "data", answers)
-        if response:
-            return response
-        error = _bind_error(form, field, message)
-    context = {"form": form, "rows": rows, "reported": reported, "error": error}
-    return _page(request, "data", "data.html", context, 400 if request.method == "POST" else 200)
+    extra = {"rows": rows, "reported": reported}
+    return _form_step(request, "data", form, "data.html", extra, answers=_dated)
 
 
 def _document_rows(draft: ClaimDraft, preview: Preview) -> list[dict[str, Any]]:
@@ -311,18 +335,7 @@ def documents(request: HttpRequest) -> HttpResponse:
         return redirect("claim_reason")
     errors: list[str] = []
     if request.method == "POST":
-        for kind in preview.decision.documents:
-            upload = request.FILES.get(kind)
-            if upload is None:
-                continue
-            try:
-                upload_whole(
-                    draft=draft, kind=kind, filename=upload.name or kind, data=upload.read()
-                )
-            except UploadError as exc:
-                errors.append(
-                    f"{DOCUMENT_LABELS.get(kind, kind)}: {claim_message(exc.code, exc.params)}"
-                )
+        errors = receive_files(request, preview.decision.documents, draft=draft)
         rows = _document_rows(draft, preview)
         missing = [r["kind"] for r in rows if not r["upload"] or r["upload"].state != "complete"]
         if request.POST.get("action") == "continue" and not errors:
@@ -370,23 +383,14 @@ def bank(request: HttpRequest) -> HttpResponse:
     preview = _preview(draft)
     if preview is None:
         return redirect("claim_reason")
-    npwp_needed = "npwp" in preview.decision.documents
     form = BankForm(request.POST or None, initial=draft.data.get("bank", {}))
-    error = ""
-    if request.method == "POST" and form.is_valid():
-        response, field, message = _save(request, "bank", form.cleaned_data)
-        if response:
-            return response
-        error = _bind_error(form, field, message)
-    context = {
-        "form": form,
-        "error": error,
-        "npwp_needed": npwp_needed,
+    extra = {
+        "npwp_needed": "npwp" in preview.decision.documents,
         "npwp_threshold": rupiah(preview.decision.npwp_threshold, language()),
         "registry_name": draft.participant.full_name,
         "preview": preview,
     }
-    return _page(request, "bank", "bank.html", context, 400 if request.method == "POST" else 200)
+    return _form_step(request, "bank", form, "bank.html", extra)
 
 
 @wizard_step("schedule")

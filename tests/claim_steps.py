@@ -1,11 +1,15 @@
-"""Readable documents for a claim, uploaded through the same service the pages use."""
+"""What a claim needs before it is filed, made for tests: readable documents uploaded
+through the same service the pages use, and a passed face check."""
 
 from __future__ import annotations
 
 import io
+from datetime import datetime, timedelta
 
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from cairkan.biometrics.models import FaceAttempt, LivenessChallenge
 from cairkan.claims.documents import upload_whole
 from cairkan.claims.drafts import draft_for
 from cairkan.claims.models import DocumentUpload
@@ -44,3 +48,18 @@ def upload_documents(
     ]
     assert all(u.state == DocumentUpload.State.COMPLETE for u in uploads), uploads
     return uploads
+
+
+def face_check_passed(participant: Participant, at: datetime | None = None) -> FaceAttempt:
+    """A passed claim face check, as the face step records it (the check itself is tested
+    with real photos in test_face_policy and tests/browser)."""
+    at = at or timezone.now()
+    challenge = LivenessChallenge.objects.create(
+        participant=participant,
+        purpose="claim",
+        steps=["turn_left"],
+        expires_at=at + timedelta(minutes=2),
+    )
+    return FaceAttempt.objects.create(
+        participant=participant, challenge=challenge, purpose="claim", outcome="passed"
+    )
