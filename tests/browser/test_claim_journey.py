@@ -25,6 +25,7 @@ from journeys import (
     audit,
     enrolled_rina,
     id_text,
+    log_in,
     start_in_phase,
     weigh,
 )
@@ -64,18 +65,6 @@ def check_page(page: Page, name: str, violations: list[str], camera: bool = Fals
     if not camera:
         assert weight["transfer"] <= BUDGET, (name, weight)
     violations += audit(page)
-
-
-def log_in(page: Page, base: str, phone: str, next_url: str = "") -> None:
-    page.goto(base + "/masuk/" + (f"?next={next_url}" if next_url else ""))
-    page.locator("[name=identifier]").fill(phone)
-    page.locator("[name=password]").fill(STRONG)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").first.click()
-    if "/masuk/kode/" in page.url:  # a new phone: the code sent by SMS
-        page.locator("[name=code]").fill(last_code(phone))
-        with page.expect_navigation():
-            page.locator("main form button[type=submit]").first.click()
 
 
 def big_letter() -> bytes:

@@ -35,6 +35,7 @@ from journeys import (
     id_text,
     indonesian,
     jpeg,
+    log_in,
     start_in_phase,
     weigh,
 )
@@ -203,15 +204,7 @@ def test_without_javascript_the_face_page_takes_three_photos(
     services.registration_set_password(registration=registration, password=STRONG)
 
     page = new_page(java_script_enabled=False)
-    page.goto(live_server.url + "/masuk/")
-    page.locator("[name=identifier]").fill(PHONE)
-    page.locator("[name=password]").fill(STRONG)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").first.click()
-    if "/masuk/kode/" in page.url:  # a new device: the code sent by SMS
-        page.locator("[name=code]").fill(last_code(PHONE))
-        with page.expect_navigation():
-            page.locator("main form button[type=submit]").first.click()
+    log_in(page, live_server.url, PHONE)
     page.goto(live_server.url + "/daftar/wajah/")
     expect(page).to_have_url(re.compile(r"^[^?]*/daftar/wajah/$"))
     weigh(page, "face (/daftar/wajah/, no JavaScript)")
