@@ -38,6 +38,7 @@ def test_healthz_reports_the_database(client: Client) -> None:
 
 def test_healthz_says_degraded_when_the_broker_is_down(client: Client, settings) -> None:
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     response = client.get("/healthz")
     assert response.status_code == 503
     body = json.loads(response.content)

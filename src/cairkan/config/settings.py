@@ -136,9 +136,12 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Background tasks -------------------------------------------------------------------
-# Unset broker: tasks run inline in the calling process (the embedded default).
-CELERY_BROKER_URL: str = env.str("CELERY_BROKER_URL", default="")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Unset broker: tasks run inline in the calling process (the embedded default). Celery
+# still opens a producer connection for eager tasks; the in-memory transport spares it
+# guessing an AMQP server on localhost.
+_BROKER_URL: str = env.str("CELERY_BROKER_URL", default="")
+CELERY_BROKER_URL = _BROKER_URL or "memory://localhost/"
+CELERY_TASK_ALWAYS_EAGER = not _BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
