@@ -751,5 +751,6 @@ ID.update(
         "waiting to be sent": "menunggu dikirim",
         "sent": "terkirim",
         "gave up": "gagal dikirim",
+        "For a member who has died, the heirs claim at the branch office or online with an officer, with the death certificate and the heir certificate.": "Untuk peserta yang meninggal dunia, ahli waris mengajukan klaim di kantor cabang atau secara daring bersama petugas, dengan akta kematian dan surat keterangan ahli waris.",
     }
 )

@@ -153,6 +153,9 @@ def test_each_screen_answers_bad_input_with_its_message() -> None:
     response = post_step(client, "/klaim/alasan/", {})
     assert response.status_code == 400
     assert id_message("reason_unknown") in response.content.decode()
+    # A death claim is the heirs', never filed from the member's own account.
+    response = post_step(client, "/klaim/alasan/", {"reason": "death"})
+    assert response.status_code == 400 and 'value="death"' not in response.content.decode()
     post_step(client, "/klaim/alasan/", {"reason": "resignation"}, "/klaim/data/")
     post_step(client, "/klaim/data/", {}, "/klaim/dokumen/")
     # An unreadable "photo", and continuing without the documents.

@@ -38,10 +38,15 @@ class WhoForm(forms.Form):
     )
 
 
+# A death claim is filed by an heir, never through the deceased member's own account
+# (domain reference, Channels): the member's wizard does not offer it.
+OWN_REASONS = [(code, label) for code, label in REASON_LABELS.items() if code != "death"]
+
+
 class ReasonForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("Why are you claiming your JHT?"),
-        choices=list(REASON_LABELS.items()),
+        choices=OWN_REASONS,
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose one of the listed reasons.")},
     )
