@@ -34,3 +34,18 @@ OUTCOMES = {
 LOCKED = _(
     "The face check is locked after %(count)s failed attempts. You can still log in, see your balance and follow your claims."
 )
+
+# What a refused capture or challenge tells the member (pages and API alike).
+ERRORS = {
+    "invalid_capture": _(
+        "We could not read the photo. Take it again with the camera (a JPEG or PNG picture)."
+    ),
+    "too_large": _("The photo is too large. Take it again with the camera."),
+    "no_frames": _("No photo arrived. Take the photos again."),
+    "challenge_expired": _("The time for this check ran out. Start again: you get new movements."),
+    "challenge_used": _("This check was already sent. Start again."),
+    "challenge_unknown": _("This check is not valid any more. Start again."),
+    "not_enrolled": _(
+        "There is no enrolled face for this account yet. Visit a branch office with your e-KTP."
+    ),
+}

@@ -31,6 +31,7 @@ from cairkan.biometrics.engine import UnreadableImage, assess_quality, decode_im
 from cairkan.biometrics.engine.faces import Embedding
 from cairkan.biometrics.engine.matching import NoUsableReference, reference_embedding
 from cairkan.biometrics.messages import COACHING, LOCKED, OUTCOMES, STEPS
+from cairkan.biometrics.messages import ERRORS as FACE_ERRORS
 from cairkan.biometrics.models import LivenessChallenge, Outcome, Purpose
 from cairkan.biometrics.policy import policy
 from cairkan.biometrics.services import (
@@ -74,19 +75,7 @@ PAGE_URLS: dict[str, str] = {
 OFFICE = "Mall Pelayanan Publik Amuntai"
 
 ERRORS = {
-    "invalid_capture": gettext_lazy(
-        "We could not read the photo. Take it again with the camera (a JPEG or PNG picture)."
-    ),
-    "too_large": gettext_lazy("The photo is too large. Take it again with the camera."),
-    "no_frames": gettext_lazy("No photo arrived. Take the photos again."),
-    "challenge_expired": gettext_lazy(
-        "The time for this check ran out. Start again: you get new movements."
-    ),
-    "challenge_used": gettext_lazy("This check was already sent. Start again."),
-    "challenge_unknown": gettext_lazy("This check is not valid any more. Start again."),
-    "not_enrolled": gettext_lazy(
-        "There is no enrolled face for this account yet. Visit a branch office with your e-KTP."
-    ),
+    **FACE_ERRORS,
     "no_registry_photo": gettext_lazy(
         "The population registry has no usable photo of you, so your face cannot be "
         "enrolled online. Visit the office counter with your e-KTP."
