@@ -9,7 +9,11 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from cairkan.accounts.models import MemberAccount
+from cairkan.claims.models import Claim
+from cairkan.claims.services import ClaimRequest, claim_submit
 from cairkan.members.models import Contribution, Participant, ReturnRate
+from claim_steps import face_check_passed, upload_documents
 
 pytestmark = pytest.mark.django_db
 AS_OF = date(2026, 11, 23)
@@ -39,6 +43,25 @@ def test_refuses_to_load_twice_without_being_told_how() -> None:
     again = _seed(members=12, if_empty=True)
     assert "nothing to do" in again
     assert "Rina Maulida" in again  # the demo logins are shown every time
+    assert Participant.objects.count() == 12
+
+
+def test_a_reset_after_members_registered_and_claimed_starts_from_nothing() -> None:
+    _seed(members=12, seed=1, as_of=AS_OF)
+    rina = Participant.objects.get(nik="6308056108979001")
+    upload_documents(rina, "resignation")
+    face_check_passed(rina)
+    user = get_user_model().objects.create_user("rina")
+    MemberAccount.objects.create(user=user, participant=rina, phone="+6281234500001")
+    claim_submit(
+        participant=rina,
+        request=ClaimRequest("resignation", None, "002", "005201000019001"),
+        idempotency_key="k",
+    )
+    _seed(members=12, seed=2, as_of=AS_OF, reset=True)
+    assert not Claim.objects.exists() and not MemberAccount.objects.exists()
+    assert not get_user_model().objects.filter(username="rina").exists()
+    assert get_user_model().objects.filter(username="operator").exists()
     assert Participant.objects.count() == 12
 
 

@@ -12,8 +12,25 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
 
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
+from cairkan.accounts.models import MemberAccount, OneTimeCode, Registration
+from cairkan.biometrics.models import (
+    FaceAttempt,
+    FaceEnrolment,
+    FaceEvent,
+    FaceStep,
+    LivenessChallenge,
+    UnlockBooking,
+)
+from cairkan.claims.models import (
+    Appointment,
+    Claim,
+    ClaimDraft,
+    ClaimEvent,
+    DocumentUpload,
+)
 from cairkan.demo.contributions import ledger
 from cairkan.demo.reference import ILLUSTRATIVE_RETURN_RATES, KNOWN_RETURN_RATES
 from cairkan.demo.specs import Population
@@ -60,9 +77,34 @@ def has_demo_data() -> bool:
     return Participant.objects.exists()
 
 
+# What hangs off a demo member, children first: audit records are protected from
+# deletion in normal life, but a demo reset is meant to start from nothing.
+MEMBER_DEPENDENTS = (
+    Appointment,
+    ClaimEvent,
+    DocumentUpload,
+    Claim,
+    ClaimDraft,
+    FaceEvent,
+    UnlockBooking,
+    FaceAttempt,
+    LivenessChallenge,
+    FaceStep,
+    FaceEnrolment,
+    OneTimeCode,
+    Registration,
+)
+
+
 def clear() -> None:
-    """Remove every member record and every sandbox record."""
+    """Remove every member record and every sandbox record, with the accounts, claims
+    and face records of the demo members (the back-office users stay)."""
     with transaction.atomic():
+        for model in MEMBER_DEPENDENTS:
+            model.objects.all().delete()
+        member_users = list(MemberAccount.objects.values_list("user_id", flat=True))
+        MemberAccount.objects.all().delete()
+        get_user_model().objects.filter(pk__in=member_users).delete()
         for model in (
             ReturnCredit,
             Contribution,
