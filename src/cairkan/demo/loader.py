@@ -13,7 +13,7 @@ from datetime import date
 from itertools import islice
 
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 from cairkan.accounts.models import MemberAccount, OneTimeCode, Registration
 from cairkan.biometrics.models import (
@@ -79,7 +79,7 @@ def has_demo_data() -> bool:
 
 # What hangs off a demo member, children first: audit records are protected from
 # deletion in normal life, but a demo reset is meant to start from nothing.
-MEMBER_DEPENDENTS = (
+MEMBER_DEPENDENTS: tuple[type[models.Model], ...] = (
     Appointment,
     ClaimEvent,
     DocumentUpload,
@@ -101,11 +101,11 @@ def clear() -> None:
     and face records of the demo members (the back-office users stay)."""
     with transaction.atomic():
         for model in MEMBER_DEPENDENTS:
-            model.objects.all().delete()
+            model._default_manager.all().delete()
         member_users = list(MemberAccount.objects.values_list("user_id", flat=True))
         MemberAccount.objects.all().delete()
         get_user_model().objects.filter(pk__in=member_users).delete()
-        for model in (
+        members_and_sandboxes: tuple[type[models.Model], ...] = (
             ReturnCredit,
             Contribution,
             Membership,
@@ -115,8 +115,9 @@ def clear() -> None:
             SandboxTransfer,
             SandboxBankAccount,
             SandboxRegistryRecord,
-        ):
-            model.objects.all().delete()
+        )
+        for model in members_and_sandboxes:
+            model._default_manager.all().delete()
 
 
 def load(population: Population) -> LoadSummary:
