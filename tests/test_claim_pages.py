@@ -24,6 +24,7 @@ from cairkan.claims.appointments import book
 from cairkan.claims.messages import MESSAGES
 from cairkan.claims.models import Appointment, Claim, ClaimDraft, DocumentUpload
 from cairkan.claims.services import claim_transition
+from cairkan.integrations.models import SandboxBankAccount
 from cairkan.members.models import Participant
 from claim_steps import face_check_passed, letter_photo, required_for
 
@@ -300,3 +301,34 @@ def test_large_text_is_a_setting_that_holds() -> None:
     assert 'class="large-text"' in client.get("/").content.decode()
     client.post("/tampilan/teks/", {"size": "normal", "next": "https://evil.example/"})
     assert 'class="large-text"' not in client.get("/").content.decode()
+
+
+def test_after_a_failed_payment_the_member_gives_another_account() -> None:
+    client, rina = member_client(RINA, "+6281234500001")
+    walk_to_review(client, rina, "resignation", RINA_BANK)
+    post_step(client, "/klaim/rekening/", RINA_BANK, "/klaim/tinjau/")
+    client.post("/klaim/tinjau/", {})
+    claim = Claim.objects.get(participant=rina)
+    for status in ("approved", "payout_queued", "payout_failed"):
+        claim = claim_transition(claim=claim, to_status=status, actor="system")
+    page = client.get(f"/klaim/{claim.public_id}/").content.decode()
+    assert f'href="/klaim/{claim.public_id}/perbaiki/"' in page
+    SandboxBankAccount.objects.create(
+        bank_code="009", account_number="0123456789", holder_name="RINA MAULIDA", status="active"
+    )
+    fix_url = f"/klaim/{claim.public_id}/perbaiki/"
+    # Someone else's account is refused with the reason, as in the wizard.
+    refused = client.post(
+        fix_url, {"action": "send", "bank_code": "002", "account_number": "005201000019009"}
+    )
+    assert refused.status_code == 400 and "SARI WAHYUNI" in refused.content.decode()
+    response = client.post(
+        fix_url, {"action": "send", "bank_code": "009", "account_number": "0123456789"}
+    )
+    assert response["Location"] == f"/klaim/{claim.public_id}/"
+    claim.refresh_from_db()
+    assert (claim.status, claim.bank_code, claim.account_number) == (
+        "payout_queued",
+        "009",
+        "0123456789",
+    )
