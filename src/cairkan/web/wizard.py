@@ -367,13 +367,11 @@ def claim_face(request: HttpRequest) -> HttpResponse:
             request, _("Enrol your face first: the claim's face check compares with it.")
         )
         return redirect("register_face")
+    steps = _steps_for(draft, _preview(draft))
     return face.face_page(
         request,
         Purpose.CLAIM,
-        extra={
-            "step_number": _steps_for(draft, _preview(draft)).index("face") + 1,
-            "step_count": len(_steps_for(draft, _preview(draft))),
-        },
+        extra={"step_number": steps.index("face") + 1, "step_count": len(steps)},
     )
 
 
