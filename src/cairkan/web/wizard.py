@@ -129,26 +129,23 @@ def receive_files(
     return errors
 
 
-def wizard_step(step: str) -> Callable[[View], View]:
-    """A logged-in member with no claim in progress, and their draft."""
+def wizard_screen(view: View) -> View:
+    """A logged-in member with no claim in progress, and their draft (``request.draft``)."""
 
-    def decorate(view: View) -> View:
-        @wraps(view)
-        @never_cache
-        @member_required
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            account: MemberAccount = request.member  # type: ignore[attr-defined]
-            open_claim = Claim.objects.filter(
-                participant=account.participant, status__in=OPEN_STATUSES
-            ).first()
-            if open_claim is not None:
-                return redirect("claim_detail", claim_id=open_claim.public_id)
-            request.draft = drafts.draft_for(participant=account.participant)  # type: ignore[attr-defined]
-            return view(request, *args, **kwargs)
+    @wraps(view)
+    @never_cache
+    @member_required
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        account: MemberAccount = request.member  # type: ignore[attr-defined]
+        open_claim = Claim.objects.filter(
+            participant=account.participant, status__in=OPEN_STATUSES
+        ).first()
+        if open_claim is not None:
+            return redirect("claim_detail", claim_id=open_claim.public_id)
+        request.draft = drafts.draft_for(participant=account.participant)  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
 
-        return wrapper
-
-    return decorate
+    return wrapper
 
 
 def _steps_for(draft: ClaimDraft, preview: Preview | None) -> list[str]:
@@ -256,7 +253,7 @@ def _form_step(
 # --- the screens ------------------------------------------------------------------------
 
 
-@wizard_step("who")
+@wizard_screen
 def start(request: HttpRequest) -> HttpResponse:
     draft: ClaimDraft = request.draft  # type: ignore[attr-defined]
     saved = draft.data.get("who", {})
@@ -264,7 +261,7 @@ def start(request: HttpRequest) -> HttpResponse:
     return _form_step(request, "who", WhoForm(request.POST or None, initial=initial), "who.html")
 
 
-@wizard_step("reason")
+@wizard_screen
 def reason(request: HttpRequest) -> HttpResponse:
     draft: ClaimDraft = request.draft  # type: ignore[attr-defined]
     form = ReasonForm(request.POST or None, initial=draft.data.get("reason", {}))
@@ -302,7 +299,7 @@ def _dated(cleaned: dict[str, Any]) -> dict[str, Any]:
     return {**cleaned, "separation_date": day.isoformat() if day else ""}
 
 
-@wizard_step("data")
+@wizard_screen
 def data(request: HttpRequest) -> HttpResponse:
     draft: ClaimDraft = request.draft  # type: ignore[attr-defined]
     if "reason" not in draft.data:
@@ -327,7 +324,7 @@ def _document_rows(draft: ClaimDraft, preview: Preview) -> list[dict[str, Any]]:
     ]
 
 
-@wizard_step("documents")
+@wizard_screen
 def documents(request: HttpRequest) -> HttpResponse:
     draft: ClaimDraft = request.draft  # type: ignore[attr-defined]
     preview = _preview(draft)
@@ -359,7 +356,7 @@ def documents(request: HttpRequest) -> HttpResponse:
     return _page(request, "documents", "documents.html", context, status)
 
 
-@wizard_step("face")
+@wizard_screen
 def claim_face(request: HttpRequest) -> HttpResponse:
     draft: ClaimDraft = request.draft  # type: ignore[attr-defined]
     if not hasattr(draft.participant, "face_enrolment"):
@@ -375,7 +372,7 @@ def claim_face(request: HttpRequest) -> HttpResponse:
     )
 
 
-@wizard_step("bank")
+@wizard_screen
 def bank(request: HttpRequest) -> HttpResponse:
     draft: ClaimDraft = request.draft  # type: ignore[attr-defined]
     preview = _preview(draft)
@@ -391,7 +388,7 @@ def bank(request: HttpRequest) -> HttpResponse:
     return _form_step(request, "bank", form, "bank.html", extra)
 
 
-@wizard_step("schedule")
+@wizard_screen
 def schedule(request: HttpRequest) -> HttpResponse:
     draft: ClaimDraft = request.draft  # type: ignore[attr-defined]
     preview = _preview(draft)
@@ -438,7 +435,7 @@ def _first_incomplete(draft: ClaimDraft, preview: Preview | None) -> str | None:
     return None
 
 
-@wizard_step("review")
+@wizard_screen
 def review(request: HttpRequest) -> HttpResponse:
     draft: ClaimDraft = request.draft  # type: ignore[attr-defined]
     preview = _preview(draft)
