@@ -752,5 +752,6 @@ ID.update(
         "sent": "terkirim",
         "gave up": "gagal dikirim",
         "For a member who has died, the heirs claim at the branch office or online with an officer, with the death certificate and the heir certificate.": "Untuk peserta yang meninggal dunia, ahli waris mengajukan klaim di kantor cabang atau secara daring bersama petugas, dengan akta kematian dan surat keterangan ahli waris.",
+        "The upload was refused. Reload the page (you may need to log in again) and choose the file again.": "Unggahan ditolak. Muat ulang halaman (mungkin Anda perlu masuk lagi) lalu pilih berkasnya lagi.",
     }
 )

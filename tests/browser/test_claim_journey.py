@@ -282,9 +282,20 @@ def test_a_claim_needing_correction_is_fixed_without_starting_over(
     expect(page).to_have_url(re.compile(r"/perbaiki/$"))
     check_page(page, "claim: correction", violations)
     assert page.locator("input[type=file]").count() == 1
-    page.locator("#file-resignation_statement").set_input_files(
-        {"name": "surat.jpg", "mimeType": "image/jpeg", "buffer": letter_photo()}
+    letter = {"name": "surat.jpg", "mimeType": "image/jpeg", "buffer": letter_photo()}
+    # A proxy's HTML error page instead of the server's answer: said, not retried forever.
+    page.route(
+        re.compile(r"/klaim/unggah/$"),
+        lambda route: route.fulfill(status=403, content_type="text/html", body="<h1>403</h1>"),
     )
+    page.locator("#file-resignation_statement").set_input_files(letter)
+    refused = id_text(
+        "The upload was refused. Reload the page (you may need to log in again) "
+        "and choose the file again."
+    )
+    expect(page.locator(".doc .bad")).to_have_text(refused)
+    page.unroute(re.compile(r"/klaim/unggah/$"))
+    page.locator("#file-resignation_statement").set_input_files(letter)
     expect(page.locator(".doc .ok")).to_be_visible()
     with page.expect_navigation():
         page.get_by_role("button", name=id_text("Send the correction")).click()

@@ -98,6 +98,10 @@ def upload_texts() -> dict[str, str]:
         "received": _("Received"),
         "rejected": _("Not accepted"),
         "paused": _("The connection dropped. The upload continues where it stopped."),
+        "failed": _(
+            "The upload was refused. Reload the page (you may need to log in again) "
+            "and choose the file again."
+        ),
     }
 
 

@@ -95,10 +95,17 @@
     return "cairkan:upload:" + kind + ":" + file.name + ":" + file.size + ":" + file.lastModified;
   }
 
+  var textsNode = document.getElementById("upload-texts");
+  var texts = textsNode ? JSON.parse(textsNode.textContent) : {};
+
   function request(method, url, form, body, headers) {
     var h = Object.assign({ "X-CSRFToken": csrf(form), "Accept": "application/json" }, headers || {});
     return fetch(url, { method: method, body: body, headers: h, credentials: "same-origin" })
       .then(function (response) {
+        // Not our JSON (a login page, a proxy's error page): stop and say so, no retry loop.
+        if ((response.headers.get("Content-Type") || "").indexOf("application/json") === -1) {
+          throw { refused: true, message: texts.failed };
+        }
         return response.json().then(function (data) { data.httpStatus = response.status; return data; });
       });
   }
@@ -130,7 +137,6 @@
     var kind = box.dataset.kind;
     var bar = box.querySelector("progress");
     var storeKey = uploadsKey(kind, file);
-    var texts = JSON.parse(document.getElementById("upload-texts").textContent);
     bar.hidden = false; bar.value = 0;
     show(box, texts.sending);
 
@@ -147,7 +153,7 @@
       body.append("kind", kind); body.append("filename", file.name); body.append("size", file.size);
       if (form.dataset.claim) body.append("claim", form.dataset.claim);
       return request("POST", form.dataset.uploadUrl, form, body).then(function (data) {
-        if (data.httpStatus !== 201) throw { message: data.message };
+        if (data.httpStatus !== 201) throw { refused: true, message: data.message };
         var url = form.dataset.uploadUrl + data.id + "/";
         localStorage.setItem(storeKey, url);
         return { url: url, data: data };
@@ -175,9 +181,11 @@
         if (answer.httpStatus === 409 && answer.details) {  // resume where the server is
           return next(url, Object.assign({}, data, { received: answer.details.expected }));
         }
-        if (answer.httpStatus >= 400) throw { message: answer.message };
+        if (answer.httpStatus >= 400) throw { refused: true, message: answer.message };
         return next(url, answer);
-      }, function () {  // the connection dropped: ask where to resume, then go on
+      }, function (error) {
+        if (error && error.refused) throw error;  // the server said no: no retry
+        // The connection dropped: ask where to resume, then go on.
         show(box, texts.paused);
         return waitOnline().then(function () {
           return request("GET", url, form).then(function (status) { return next(url, status); });
@@ -187,7 +195,7 @@
 
     open().then(function (start) { return next(start.url, start.data); })
       .catch(function (error) {
-        if (error && error.message) { show(box, error.message, false); return; }
+        if (error && error.refused) { show(box, error.message, false); return; }
         show(box, texts.paused);
         waitOnline().then(function () { upload(form, box, input); });
       });
