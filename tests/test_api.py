@@ -247,3 +247,20 @@ def test_wrong_password_and_throttling_are_4xx(client: Client, rina: Participant
     limited = client.post("/api/auth/login", login, content_type="application/json")
     assert limited.status_code == 429
     assert "pukul" in limited.json()["message"] and limited.json()["details"]["until"]
+
+
+def test_a_helper_given_to_the_api_is_checked_like_the_wizards(api: Client) -> None:
+    body = {
+        "reason": "resignation",
+        "bank_code": "002",
+        "account_number": "005201000019001",
+        "helper": {"name": "Ahmad Fauzi", "relation": "boss", "phone": "0813 4455 6677"},
+    }
+    response = api.post(
+        "/api/claims", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="h-1"
+    )
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["field"]) == (
+        "helper_relation_unknown",
+        "relation",
+    )

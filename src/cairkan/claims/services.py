@@ -282,6 +282,7 @@ def _file(
     ).first()
     if existing:
         return existing
+    relative = _checked_helper(helper_info)
     now = now or timezone.now()
     if Claim.objects.filter(participant=participant, status__in=OPEN_STATUSES).exists():
         raise ClaimError("claim_in_progress")
@@ -307,7 +308,6 @@ def _file(
     holder = check_bank_account(
         participant=participant, bank_code=request.bank_code, account_number=request.account_number
     )
-    relative = helper_info or HelperInfo("", "", "")
     try:
         with transaction.atomic():
             claim = Claim.objects.create(
@@ -426,6 +426,18 @@ def request_from_draft(draft: ClaimDraft) -> ClaimRequest:
         flagged=tuple(confirmed.get("flagged", ())),
         note=confirmed.get("note", ""),
     )
+
+
+def _checked_helper(helper: HelperInfo | None) -> HelperInfo:
+    """The wizard's own check of a helper (name, relation, Indonesian mobile number), for
+    helpers given straight to the API too."""
+    if helper is None:
+        return HelperInfo("", "", "")
+    who = drafts.clean_step(
+        "who",
+        {"helper": True, "name": helper.name, "relation": helper.relation, "phone": helper.phone},
+    )
+    return HelperInfo(who["name"], who["relation"], who["phone"])
 
 
 def helper_from_draft(draft: ClaimDraft) -> HelperInfo | None:
