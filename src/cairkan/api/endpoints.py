@@ -39,7 +39,7 @@ from cairkan.biometrics.services import (
     verification_submit,
 )
 from cairkan.claims import appointments, documents, drafts
-from cairkan.claims.messages import MESSAGES as CLAIM_MESSAGES
+from cairkan.claims.messages import claim_message
 from cairkan.claims.models import Claim, DocumentUpload
 from cairkan.claims.services import (
     ClaimError,
@@ -153,31 +153,23 @@ def _account_error(request: HttpRequest, exc: AccountError) -> HttpResponse:
     return _problem(request, status, exc.code, message_for(exc), details=details)
 
 
-def _claim_message(code: str, params: dict[str, Any]) -> str:
-    text = str(CLAIM_MESSAGES.get(code, code))
-    try:
-        return text % params
-    except (KeyError, TypeError, ValueError):
-        return text
-
-
 @api.exception_handler(ClaimError)
 def _claim_error(request: HttpRequest, exc: ClaimError) -> HttpResponse:
     status = 409 if exc.code in ("claim_in_progress", "slot_unavailable") else 400
     params = {k: v for k, v in exc.params.items() if isinstance(v, (str, int, list, tuple))}
-    return _problem(request, status, exc.code, _claim_message(exc.code, exc.params), details=params)
+    return _problem(request, status, exc.code, claim_message(exc.code, exc.params), details=params)
 
 
 @api.exception_handler(drafts.DraftError)
 def _draft_error(request: HttpRequest, exc: drafts.DraftError) -> HttpResponse:
-    return _problem(request, 400, exc.code, _claim_message(exc.code, {}), exc.field)
+    return _problem(request, 400, exc.code, claim_message(exc.code, {}), exc.field)
 
 
 @api.exception_handler(documents.UploadError)
 def _upload_error(request: HttpRequest, exc: documents.UploadError) -> HttpResponse:
     status = 409 if exc.code == "offset_mismatch" else 413 if exc.code == "file_too_large" else 400
     return _problem(
-        request, status, exc.code, _claim_message(exc.code, exc.params), details=dict(exc.params)
+        request, status, exc.code, claim_message(exc.code, exc.params), details=dict(exc.params)
     )
 
 

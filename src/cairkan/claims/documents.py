@@ -17,7 +17,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from cairkan.claims.messages import MESSAGES
+from cairkan.claims.messages import claim_message
 from cairkan.claims.models import Claim, ClaimDraft, DocumentUpload, UploadChunk
 from cairkan.jht.variables.documents import DOCUMENT_VARIABLES
 
@@ -44,7 +44,7 @@ def upload_summary(upload: DocumentUpload) -> dict[str, object]:
         "received": upload.received,
         "state": upload.state,
         "rejection": upload.rejection,
-        "message": str(MESSAGES.get(upload.rejection, "")) if upload.rejection else "",
+        "message": claim_message(upload.rejection) if upload.rejection else "",
     }
 
 

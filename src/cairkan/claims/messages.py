@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 MESSAGES = {
@@ -135,3 +137,16 @@ RELATION_LABELS = {
     "grandchild": _("grandchild"),
     "other": _("other relative"),
 }
+
+
+def claim_message(code: str, params: dict[str, Any] | None = None) -> str:
+    """The member's sentence for a refusal code, its placeholders filled; a list of
+    missing documents is named by their labels."""
+    text = str(MESSAGES.get(code, code))
+    params = dict(params or {})
+    if isinstance(params.get("missing"), list | tuple):
+        params["missing"] = ", ".join(str(DOCUMENT_LABELS.get(c, c)) for c in params["missing"])
+    try:
+        return text % params
+    except (KeyError, TypeError, ValueError):
+        return text

@@ -18,6 +18,7 @@ from cairkan.claims.messages import (
     DOCUMENT_LABELS,
     REASON_LABELS,
     REJECTION_LABELS,
+    claim_message,
 )
 from cairkan.claims.models import Claim, Status
 from cairkan.claims.services import (
@@ -32,7 +33,7 @@ from cairkan.integrations.bank.base import BANKS
 from cairkan.jht.messages import rupiah
 from cairkan.web.claim_forms import BankForm
 from cairkan.web.members import member_required
-from cairkan.web.wizard import claim_message, language, receive_files, upload_texts
+from cairkan.web.wizard import language, receive_files, upload_texts
 
 # What a member can do in each status, in plain words.
 WHAT_NEXT = {

@@ -16,9 +16,9 @@ from django.views.decorators.cache import never_cache
 from cairkan.accounts.models import MemberAccount
 from cairkan.claims.documents import UploadError, upload_append, upload_start, upload_summary
 from cairkan.claims.drafts import draft_for
+from cairkan.claims.messages import claim_message
 from cairkan.claims.models import Claim, DocumentUpload
 from cairkan.web.members import member_account
-from cairkan.web.wizard import claim_message
 
 
 def _out(upload: DocumentUpload, status: int = 200) -> JsonResponse:

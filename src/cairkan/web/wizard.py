@@ -28,9 +28,9 @@ from cairkan.claims.documents import UploadError, upload_whole
 from cairkan.claims.messages import (
     CHANNEL_LABELS,
     DOCUMENT_LABELS,
-    MESSAGES,
     REASON_LABELS,
     RELATION_LABELS,
+    claim_message,
 )
 from cairkan.claims.models import OPEN_STATUSES, Claim, ClaimDraft, DocumentUpload
 from cairkan.claims.services import (
@@ -78,17 +78,6 @@ View = Callable[..., HttpResponse]
 
 def language() -> str:
     return "en" if (translation.get_language() or "id").startswith("en") else "id"
-
-
-def claim_message(code: str, params: dict[str, Any] | None = None) -> str:
-    text = str(MESSAGES.get(code, code))
-    params = dict(params or {})
-    if isinstance(params.get("missing"), list | tuple):
-        params["missing"] = ", ".join(str(DOCUMENT_LABELS.get(c, c)) for c in params["missing"])
-    try:
-        return text % params
-    except (KeyError, TypeError, ValueError):
-        return text
 
 
 def upload_texts() -> dict[str, str]:
