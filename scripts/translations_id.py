@@ -271,6 +271,8 @@ ID.update(
         "WhatsApp": "WhatsApp",
         "sent message": "pesan terkirim",
         "sent messages": "pesan terkirim",
+        "being sent": "sedang dikirim",
+        "The message carried a one-time code, stored masked and never resent.": "Pesan ini memuat kode sekali pakai, disimpan tersamar dan tidak pernah dikirim ulang.",
         "Notifications": "Notifikasi",
         "e-mail": "e-mail",
         "member": "peserta",

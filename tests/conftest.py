@@ -11,3 +11,13 @@ def _fresh_gateways():
     loading.reset()
     yield
     loading.reset()
+
+
+@pytest.fixture(autouse=True)
+def _empty_phones():
+    """Each test starts with nothing received (the MemorySender stands in for phones)."""
+    from cairkan.notifications.senders import MemorySender
+
+    MemorySender.outbox.clear()
+    yield
+    MemorySender.outbox.clear()

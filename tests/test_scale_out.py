@@ -14,7 +14,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 
 from cairkan.config.celery import app
-from cairkan.notifications import gateway
+from cairkan.notifications import senders
 from cairkan.notifications.gateway import notify
 from cairkan.notifications.models import OutboundMessage
 from notification_senders import FlakySender, RecordingSender
@@ -37,10 +37,10 @@ def worker() -> Iterator[None]:
 def use_sender(settings) -> Iterator[Callable[[str], None]]:
     def choose(path: str) -> None:
         settings.CAIRKAN_NOTIFICATION_SENDER = path
-        gateway.sender.cache_clear()
+        senders.sender.cache_clear()
 
     yield choose
-    gateway.sender.cache_clear()
+    senders.sender.cache_clear()
 
 
 def wait_for(message: OutboundMessage, state: str, seconds: float = 20.0) -> OutboundMessage:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cairkan.accounts.models import OneTimeCode
-from cairkan.notifications.gateway import notify
+from cairkan.notifications.gateway import CODE_MASK, notify
 
 LIFETIME = timedelta(minutes=5)
 RESEND_AFTER = timedelta(seconds=60)
@@ -47,11 +47,13 @@ def send_code(*, purpose: str, destination: str, channel: str) -> OneTimeCode:
         code_hash=_hash(destination, code),
         expires_at=timezone.now() + LIFETIME,
     )
+    # The outbox stores the body with the code masked; the code itself reaches only
+    # the provider (issue 9 M7).
     body = _(
         "Your Cairkan code is %(code)s. It is valid for 5 minutes. Never share it, "
         "not even with an officer."
-    ) % {"code": code}
-    notify(channel=channel, to=destination, subject=_("Cairkan code"), body=body)
+    ) % {"code": CODE_MASK}
+    notify(channel=channel, to=destination, subject=_("Cairkan code"), body=body, secret=code)
     return record
 
 

@@ -19,3 +19,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # Uploaded claim documents of the test run, apart from the demo's.
 MEDIA_ROOT = VAR_DIR / "test-media"
+
+# Messages reach an in-memory stand-in for the member's phone, where tests read codes.
+CAIRKAN_NOTIFICATION_SENDER = "cairkan.notifications.senders.MemorySender"

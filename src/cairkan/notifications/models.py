@@ -4,6 +4,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# Where a one-time code stands in a stored message: the real code is only ever in the
+# memory of the process that hands the message to the provider.
+CODE_MASK = "••••••"
+
 
 class Channel(models.TextChoices):
     SMS = "sms", _("SMS")
@@ -13,11 +17,17 @@ class Channel(models.TextChoices):
 
 class OutboundMessage(models.Model):
     """Every message Cairkan sends: written in the transaction that causes it (an outbox),
-    delivered after commit by a task that retries while the provider fails, and kept for
-    the audit trail and for support."""
+    delivered after commit, retried on a ladder of its own attempts while the provider
+    fails, and kept for the audit trail and for support.
+
+    ``queued`` → ``sending`` (claimed by one deliverer, provider being called) → ``sent``,
+    or back to ``queued`` for the next rung, or ``failed`` for good. A one-time code is
+    never stored: ``body`` holds it masked and ``secret_withheld`` says the real text
+    existed only in the memory of the process that sent it."""
 
     class State(models.TextChoices):
         QUEUED = "queued", _("waiting to be sent")
+        SENDING = "sending", _("being sent")
         SENT = "sent", _("sent")
         FAILED = "failed", _("gave up")
 
@@ -25,8 +35,14 @@ class OutboundMessage(models.Model):
     to = models.CharField(max_length=254)
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField()
+    secret_withheld = models.BooleanField(
+        default=False,
+        help_text=_("The message carried a one-time code, stored masked and never resent."),
+    )
     state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    sending_since = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -38,11 +54,21 @@ class OutboundMessage(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(
-                fields=["created_at"],
+                fields=["next_attempt_at"],
                 condition=models.Q(state="queued"),
-                name="outbox_queued",
-            )
+                name="outbox_due",
+            ),
+            models.Index(
+                fields=["sending_since"],
+                condition=models.Q(state="sending"),
+                name="outbox_sending",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.channel} to {self.to} ({self.state})"
+
+    @property
+    def idempotency_key(self) -> str:
+        """The same on every attempt, so a provider that deduplicates delivers it once."""
+        return f"cairkan-message-{self.pk}"
