@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import DatabaseError
 from django.test import Client
 from django.utils import timezone, translation
 from PIL import Image, ImageEnhance
@@ -18,6 +19,7 @@ from PIL import Image, ImageEnhance
 from cairkan.accounts import services
 from cairkan.accounts.models import MemberAccount, Registration
 from cairkan.biometrics import runtime
+from cairkan.biometrics import services as biometric_services
 from cairkan.biometrics.engine import decode_image
 from cairkan.biometrics.engine.matching import reference_embedding
 from cairkan.biometrics.messages import COACHING, OUTCOMES
@@ -131,6 +133,35 @@ def test_enrolment_in_tester_mode_passes_with_a_live_capture(client: Client, mem
     assert SandboxRegistryRecord.objects.get(nik=RINA["nik"]).photo_jpeg
     assert Registration.objects.get(participant=member.participant).step == "done"
     assert client.get("/daftar/wajah/")["Location"] == "/akun/"
+
+
+def test_a_failed_tester_capture_plants_no_registry_photo(client: Client, member) -> None:
+    """Only a passed enrolment may make the tester's face the sandbox registry photo."""
+    challenge = issued(member, "/daftar/wajah/", client)
+    response = submit(client, challenge, STATIC, tester="1")
+    assert response.json()["outcome"] != "passed"
+    assert not SandboxRegistryRecord.objects.get(nik=RINA["nik"]).photo_jpeg
+    assert Registration.objects.get(participant=member.participant).step == "face"
+
+
+def test_enrolment_registration_and_registry_photo_are_written_together(
+    client: Client, member, monkeypatch
+) -> None:
+    """If the enrolment's event cannot be written, nothing of the enrolment stays."""
+    real_event = biometric_services._event
+
+    def failing_event(participant, kind, *args, **kwargs):
+        if kind == "enrolled":
+            raise DatabaseError("disk full")
+        return real_event(participant, kind, *args, **kwargs)
+
+    monkeypatch.setattr(biometric_services, "_event", failing_event)
+    challenge = issued(member, "/daftar/wajah/", client)
+    with pytest.raises(DatabaseError):
+        submit(client, challenge, LIVE, tester="1")
+    assert not FaceEnrolment.objects.filter(participant=member.participant).exists()
+    assert not SandboxRegistryRecord.objects.get(nik=RINA["nik"]).photo_jpeg
+    assert Registration.objects.get(participant=member.participant).step == "face"
 
 
 def test_without_a_registry_photo_and_no_tester_mode_the_member_is_told(

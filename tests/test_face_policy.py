@@ -11,11 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils import timezone
 from PIL import Image, ImageEnhance
 
-from cairkan.biometrics import runtime
+from cairkan.biometrics import runtime, services
 from cairkan.biometrics.engine import decode_image
 from cairkan.biometrics.engine.matching import reference_embedding
 from cairkan.biometrics.models import (
@@ -112,6 +112,25 @@ def test_enrolment_keeps_the_live_capture_that_matches_the_registry(member) -> N
     assert enrolment.vector.shape == (128,)
     assert 0 < enrolment.registry_distance < 0.5
     assert FaceEvent.objects.filter(participant=member, kind="enrolled").count() == 1
+
+
+def test_an_enrolment_is_kept_only_with_its_event(member, monkeypatch) -> None:
+    real_event = services._event
+
+    def failing_event(participant, kind, *args, **kwargs):
+        if kind == FaceEvent.Kind.ENROLLED:
+            raise DatabaseError("disk full")
+        return real_event(participant, kind, *args, **kwargs)
+
+    monkeypatch.setattr(services, "_event", failing_event)
+    with pytest.raises(DatabaseError):
+        enrolment_submit(
+            participant=member,
+            challenge_id=challenge(member).pk,
+            frames=LIVE,
+            registry_reference=embedding_of("obama2.jpg"),
+        )
+    assert not FaceEnrolment.objects.filter(participant=member).exists()
 
 
 def test_a_poor_capture_is_coached_and_never_counted(enrolled) -> None:
@@ -249,10 +268,9 @@ def test_video_slots_are_working_days_and_respect_capacity(enrolled, settings) -
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_failures_are_all_counted_and_never_past_the_lock(member) -> None:
-    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(
-        "file:memorydb"
-    ):
-        pass  # shared-cache in-memory SQLite serialises writers like the file database does
+    # The race is only real where writers queue on a lock (a SQLite file or PostgreSQL);
+    # shared-cache in-memory SQLite would fail them at once (settings_test).
+    assert "memorydb" not in str(connection.settings_dict["NAME"])
     FaceEnrolment.objects.create(
         participant=member, embedding=embedding_of("obama.jpg").tobytes(), registry_distance=0.3
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -22,6 +23,8 @@ from django.utils import timezone
 
 from cairkan.accounts import codes, throttle
 from cairkan.accounts.models import KnownDevice, MemberAccount, OneTimeCode, Registration
+from cairkan.biometrics.engine.faces import Embedding
+from cairkan.biometrics.services import Verdict, enrolment_submit
 from cairkan.integrations import loading
 from cairkan.integrations.registry.base import (
     PersonNotFound,
@@ -29,6 +32,7 @@ from cairkan.integrations.registry.base import (
     RegistryTimeout,
     RegistryUnavailable,
 )
+from cairkan.integrations.registry.sandbox import SandboxPopulationRegistry
 from cairkan.members.identifiers import Sex, nik_disagreements, normalize_number
 from cairkan.members.models import Membership, Participant
 from cairkan.members.names import compare_names
@@ -202,6 +206,41 @@ def registration_set_password(*, registration: Registration, password: str) -> M
         registration.step = Registration.Step.FACE
         registration.save()
     return account
+
+
+def registration_face_enrol(
+    *,
+    participant: Participant,
+    challenge_id: Any,
+    frames: Sequence[bytes],
+    registry_reference: Embedding,
+    tester_photo: bytes | None = None,
+    tester_reference: bool = False,
+) -> Verdict:
+    """The registration's last step: enrol the member's face against the registry photo.
+
+    A passed enrolment, its event, the registration's ``done`` and (sandbox tester mode,
+    ``tester_photo``) the tester's frame as the sandbox registry photo are written in one
+    transaction: a failed capture plants no photo, and nothing is half done."""
+
+    def complete() -> None:
+        if tester_photo is not None:
+            registry = loading.population_registry()
+            if not isinstance(registry, SandboxPopulationRegistry):
+                raise ValueError("only the sandbox registry takes a tester's face")
+            registry.tester_photo_set(nik=participant.nik, photo_jpeg=tester_photo)
+        Registration.objects.filter(participant=participant, step=Registration.Step.FACE).update(
+            step=Registration.Step.DONE
+        )
+
+    return enrolment_submit(
+        participant=participant,
+        challenge_id=challenge_id,
+        frames=frames,
+        registry_reference=registry_reference,
+        tester_reference=tester_reference or tester_photo is not None,
+        with_enrolment=complete,
+    )
 
 
 # --- login --------------------------------------------------------------------------------

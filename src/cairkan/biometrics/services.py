@@ -8,7 +8,7 @@ double-count an attempt, and each challenge is used at most once.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -279,8 +279,12 @@ def enrolment_submit(
     registry_reference: Embedding,
     tester_reference: bool = False,
     helper: Any = None,
+    with_enrolment: Callable[[], None] | None = None,
 ) -> Verdict:
-    """Enrol the live capture that matches the registry's photo."""
+    """Enrol the live capture that matches the registry's photo.
+
+    The enrolment, its event and ``with_enrolment`` (the caller's own writes that an
+    enrolment completes, e.g. the registration's step) commit together or not at all."""
     verdict = verification_submit(
         participant=participant,
         challenge_id=challenge_id,
@@ -289,21 +293,24 @@ def enrolment_submit(
         helper=helper,
     )
     if verdict.outcome == Outcome.PASSED and verdict.embedding is not None:
-        FaceEnrolment.objects.update_or_create(
-            participant=participant,
-            defaults={
-                "embedding": np.asarray(verdict.embedding, dtype=np.float64).tobytes(),
-                "registry_distance": verdict.distance or 0.0,
-                "tester_reference": tester_reference,
-            },
-        )
-        _event(
-            participant,
-            FaceEvent.Kind.ENROLLED,
-            "live capture matched the registry photo",
-            distance=verdict.distance,
-            tester_reference=tester_reference,
-        )
+        with transaction.atomic():
+            FaceEnrolment.objects.update_or_create(
+                participant=participant,
+                defaults={
+                    "embedding": np.asarray(verdict.embedding, dtype=np.float64).tobytes(),
+                    "registry_distance": verdict.distance or 0.0,
+                    "tester_reference": tester_reference,
+                },
+            )
+            _event(
+                participant,
+                FaceEvent.Kind.ENROLLED,
+                "live capture matched the registry photo",
+                distance=verdict.distance,
+                tester_reference=tester_reference,
+            )
+            if with_enrolment is not None:
+                with_enrolment()
     return verdict
 
 

@@ -25,7 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from cairkan.accounts.messages import MESSAGES as ACCOUNT_MESSAGES
-from cairkan.accounts.models import Registration
+from cairkan.accounts.services import registration_face_enrol
 from cairkan.biometrics import runtime
 from cairkan.biometrics.engine import UnreadableImage, assess_quality, decode_image
 from cairkan.biometrics.engine.faces import Embedding
@@ -40,7 +40,6 @@ from cairkan.biometrics.services import (
     FaceStepLocked,
     UnlockRefused,
     challenge_issue,
-    enrolment_submit,
     face_status,
     unlock_after_cooling_off,
     unlock_booking_create,
@@ -49,7 +48,6 @@ from cairkan.biometrics.services import (
 )
 from cairkan.claims.drafts import DraftConflict, draft_for, draft_save
 from cairkan.integrations import loading
-from cairkan.integrations.models import SandboxRegistryRecord
 from cairkan.integrations.registry.base import (
     PersonNotFound,
     RegistryTimeout,
@@ -222,8 +220,10 @@ def _frames(request: HttpRequest) -> list[UploadedFile[Any]]:
 
 def _enrolment_reference(
     request: HttpRequest, participant: Participant, frames: list[bytes]
-) -> tuple[Embedding | None, bool]:
-    """The registry photo's embedding, or (sandbox only) the tester's first frame's.
+) -> tuple[Embedding | None, bool, bytes | None]:
+    """The registry photo's embedding, or (sandbox only) the tester's first frame's,
+    whether it is a tester's, and the tester's frame to keep as the registry photo if
+    the enrolment passes.
 
     ``None`` means the first frame shows no usable face: coach, do not count.
     """
@@ -238,12 +238,11 @@ def _enrolment_reference(
         except UnreadableImage:
             raise _Refusal("invalid_capture") from None
         except NoUsableReference:
-            return None, True
-        SandboxRegistryRecord.objects.filter(nik=participant.nik).update(photo_jpeg=frames[0])
+            return None, True, None
         request.session[TESTER_KEY] = participant.pk
-        return reference, True
+        return reference, True, frames[0]
     try:
-        return reference_embedding(engine, decode_image(photo)), tester
+        return reference_embedding(engine, decode_image(photo)), tester, None
     except (UnreadableImage, NoUsableReference):
         raise _Refusal("no_registry_photo", 409) from None
 
@@ -303,15 +302,16 @@ def face_submit(request: HttpRequest) -> HttpResponse:
         if purpose == Purpose.ENROLMENT:
             if hasattr(participant, "face_enrolment"):
                 return _answer(request, purpose, _passed(request, participant, purpose))
-            reference, tester = _enrolment_reference(request, participant, frames)
+            reference, tester, tester_photo = _enrolment_reference(request, participant, frames)
             if reference is None:
                 body = _retry(participant, purpose, Outcome.RETAKE, ("no_face",), "")
                 return _answer(request, purpose, body)
-            verdict = enrolment_submit(
+            verdict = registration_face_enrol(
                 participant=participant,
                 challenge_id=challenge_id,
                 frames=frames,
                 registry_reference=reference,
+                tester_photo=tester_photo,
                 tester_reference=tester,
             )
         else:
@@ -386,10 +386,7 @@ def _passed(request: HttpRequest, participant: Participant, purpose: str) -> dic
         with contextlib.suppress(DraftConflict):
             draft_save(draft=draft, step="face", answers={}, version=draft.version)
         target = reverse("claim_bank")
-    else:
-        Registration.objects.filter(participant=participant, step=Registration.Step.FACE).update(
-            step=Registration.Step.DONE
-        )
+    else:  # the registration was completed with the enrolment (registration_face_enrol)
         target = reverse("account")
     return {"outcome": Outcome.PASSED, "message": str(OUTCOMES["passed"]), "redirect": target}
 

@@ -40,6 +40,11 @@ class SandboxPopulationRegistry:
             unavailable_error=RegistryUnavailable,
         )
 
+    def tester_photo_set(self, *, nik: str, photo_jpeg: bytes) -> None:
+        """Tester mode (sandbox only): a tester's own face becomes the person's registry
+        photo, so the face step can be tried end to end without Dukcapil's photo."""
+        SandboxRegistryRecord.objects.filter(nik=nik).update(photo_jpeg=photo_jpeg)
+
     def lookup(self, nik: str) -> RegistryPerson:
         record = SandboxRegistryRecord.objects.filter(nik=nik).first()
         self.network.round_trip(record.fault if record else SandboxFault.NONE)
