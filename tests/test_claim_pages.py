@@ -5,6 +5,7 @@ helper recorded on the claim and a needs-correction round trip."""
 from __future__ import annotations
 
 import re
+import threading
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
 from django.utils import timezone, translation
@@ -26,6 +28,7 @@ from cairkan.claims.models import Appointment, Claim, ClaimDraft, DocumentUpload
 from cairkan.claims.services import claim_transition
 from cairkan.integrations.models import SandboxBankAccount
 from cairkan.members.models import Participant
+from cairkan.web import wizard
 from claim_steps import face_check_passed, letter_photo, required_for
 
 RINA = "6308056108979001"
@@ -130,10 +133,8 @@ def test_a_member_files_an_app_claim_screen_by_screen(settings) -> None:
     assert "RINA MAULIDA" in review
     key = re.search(r'name="key" value="([^"]+)"', review).group(1)
     first = client.post("/klaim/tinjau/", {"key": key})
-    # A double tap: the same key again, after the draft is gone.
-    second = client.post("/klaim/tinjau/", {"key": key})
     claim = Claim.objects.get(participant=rina)
-    assert first["Location"] == second["Location"] == f"/klaim/{claim.public_id}/"
+    assert first["Location"] == f"/klaim/{claim.public_id}/"
     assert (claim.channel, claim.status) == ("app", "submitted")
     # What the member flagged reaches the officer with the claim.
     assert (claim.flagged_fields, claim.member_note) == (["employer"], "Saya bekerja di PT Lain")
@@ -143,6 +144,50 @@ def test_a_member_files_an_app_claim_screen_by_screen(settings) -> None:
     assert "Agenda Klaim" in status and 'aria-current="step"' in status
     # The wizard now sends the member to the claim in progress.
     assert client.get("/klaim/alasan/")["Location"] == f"/klaim/{claim.public_id}/"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_tap_on_send_files_one_claim_and_shows_it_twice(monkeypatch) -> None:
+    """Two POSTs of the review page with the same key, both past the page's checks (no
+    claim yet) and inside claim_submit at once: one claim, one event, and both taps land
+    on it. If the key stopped making the second submission the same one, the second tap
+    would meet "a claim is in progress" (or file a second claim) and this fails."""
+    client, rina = member_client(RINA, "+6281234500001")
+    walk_to_review(client, rina, "resignation", RINA_BANK)
+    post_step(client, "/klaim/rekening/", RINA_BANK, "/klaim/tinjau/")
+    review = client.get("/klaim/tinjau/").content.decode()
+    key = re.search(r'name="key" value="([^"]+)"', review).group(1)
+
+    both_inside = threading.Barrier(2, timeout=20)
+    real_submit = wizard.claim_submit
+    calls: list[str] = []
+
+    def submit_together(**kwargs: Any) -> Claim:
+        calls.append(kwargs["idempotency_key"])
+        both_inside.wait()
+        return real_submit(**kwargs)
+
+    monkeypatch.setattr(wizard, "claim_submit", submit_together)
+    responses: list[HttpResponse] = []
+
+    def tap() -> None:
+        tab = Client(HTTP_ACCEPT_LANGUAGE="id")
+        tab.cookies = client.cookies  # the same phone, the same session
+        try:
+            responses.append(tab.post("/klaim/tinjau/", {"key": key}))
+        finally:
+            connection.close()
+
+    taps = [threading.Thread(target=tap) for _ in range(2)]
+    for thread in taps:
+        thread.start()
+    for thread in taps:
+        thread.join()
+    assert calls == [key, key]  # both really reached the service
+    claim = Claim.objects.get(participant=rina)
+    assert [r.status_code for r in responses] == [302, 302]
+    assert {r["Location"] for r in responses} == {f"/klaim/{claim.public_id}/"}
+    assert claim.events.count() == 1
 
 
 def test_each_screen_answers_bad_input_with_its_message() -> None:
@@ -309,6 +354,8 @@ def test_after_a_failed_payment_the_member_gives_another_account() -> None:
     post_step(client, "/klaim/rekening/", RINA_BANK, "/klaim/tinjau/")
     client.post("/klaim/tinjau/", {})
     claim = Claim.objects.get(participant=rina)
+    # No production code makes the payout leg yet: it is set by hand here until the
+    # payout service exists (payout issue); the correction page is what is tested.
     for status in ("approved", "payout_queued", "payout_failed"):
         claim = claim_transition(claim=claim, to_status=status, actor="system")
     page = client.get(f"/klaim/{claim.public_id}/").content.decode()
