@@ -13,7 +13,17 @@ from cairkan.notifications.models import OutboundMessage
 
 @admin.register(OutboundMessage)
 class OutboundMessageAdmin(admin.ModelAdmin[OutboundMessage]):
-    list_display = ["created_at", "channel", "to", "subject", "state", "attempts", "sent_at"]
+    list_display = [
+        "created_at",
+        "channel",
+        "to",
+        "subject",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+    ]
     search_fields = ["=to"]
     list_filter = ["state", "channel"]
 

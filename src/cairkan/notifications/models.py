@@ -31,22 +31,23 @@ class OutboundMessage(models.Model):
         SENT = "sent", _("sent")
         FAILED = "failed", _("gave up")
 
-    channel = models.CharField(max_length=10, choices=Channel.choices)
-    to = models.CharField(max_length=254)
-    subject = models.CharField(max_length=200, blank=True)
-    body = models.TextField()
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    to = models.CharField(_("to"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("text (one-time codes masked)"))
     secret_withheld = models.BooleanField(
+        _("carried a one-time code"),
         default=False,
         help_text=_("The message carried a one-time code, stored masked and never resent."),
     )
-    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    sending_since = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    provider_reference = models.CharField(max_length=100, blank=True)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    sending_since = models.DateTimeField(_("sending since"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    provider_reference = models.CharField(_("provider's reference"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("sent message")
