@@ -17,6 +17,7 @@ from cairkan.config.celery import app
 from cairkan.notifications import senders
 from cairkan.notifications.gateway import notify
 from cairkan.notifications.models import OutboundMessage
+from cairkan.notifications.services import MAX_ATTEMPTS
 from notification_senders import FlakySender, RecordingSender
 
 pytestmark = [pytest.mark.scaleout, pytest.mark.django_db(transaction=True)]
@@ -71,6 +72,14 @@ def test_the_worker_retries_a_failing_provider_with_pauses(worker, use_sender, s
     message = wait_for(notify(channel="email", to="rina@example.id", body="Status"), "sent")
     assert (message.attempts, FlakySender.calls) == (3, 3)
     assert time.monotonic() - started >= 0.2 + 0.4  # the pauses were taken, doubling
+
+
+def test_the_worker_gives_up_on_the_messages_own_attempts(worker, use_sender, settings) -> None:
+    use_sender("notification_senders.FlakySender")
+    settings.CAIRKAN_NOTIFICATION_RETRY_SECONDS = 0.01
+    FlakySender.failures, FlakySender.calls = 1000, 0
+    message = wait_for(notify(channel="sms", to="+6281234500001", body="x"), "failed", 40.0)
+    assert (message.attempts, FlakySender.calls) == (MAX_ATTEMPTS, MAX_ATTEMPTS)
 
 
 def test_health_reports_the_broker(worker) -> None:
