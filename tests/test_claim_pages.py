@@ -32,7 +32,7 @@ RINA = "6308056108979001"
 RINA_BANK = {"bank_code": "002", "account_number": "005201000019001"}
 # Retired, balance above the app limit and the NPWP threshold (docs/demo-data.md).
 RETIREE = "6308044502629001"
-RETIREE_BANK = {"bank_code": "122", "account_number": "0010029001", "npwp": "123456789012345"}
+RETIREE_BANK = {"bank_code": "122", "account_number": "0010029001", "npwp": "123456782012345"}
 
 
 @pytest.fixture(autouse=True)
