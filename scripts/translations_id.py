@@ -130,6 +130,17 @@ ID = {
     "tingkat hasil resmi BPJS Ketenagakerjaan.",
     "illustrative": "ilustratif",
     "A made-up value (demo data), not a rate BPJS Ketenagakerjaan credited.": "Nilai rekaan (data demo), bukan tingkat yang dikreditkan BPJS Ketenagakerjaan.",
+    # workdays (staff-facing: the office's closures)
+    "Working days": "Hari kerja",
+    "the whole service: no officers, no video calls, no payments": "seluruh layanan: tidak ada petugas, panggilan video, maupun pembayaran",
+    "the branch office's counter only": "hanya loket kantor cabang",
+    "first day": "hari pertama",
+    "last day": "hari terakhir",
+    "For example: Hari Jadi Kabupaten, flood.": "Misalnya: Hari Jadi Kabupaten, banjir.",
+    "entered at": "dicatat pada",
+    "office closure": "penutupan kantor",
+    "office closures": "penutupan kantor",
+    "The last day cannot be before the first day.": "Hari terakhir tidak boleh sebelum hari pertama.",
     # web
     "Skip to content": "Langsung ke isi",
     "Cairkan is open-source software. It is not an official BPJS Ketenagakerjaan service.": "Cairkan adalah perangkat lunak sumber terbuka. Cairkan bukan layanan resmi BPJS "

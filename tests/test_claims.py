@@ -216,6 +216,7 @@ def test_the_life_of_a_claim(personas) -> None:
     ]
 
 
+@pytest.mark.django_db  # operators' closures are rows
 def test_payment_due_skips_weekends_and_holidays() -> None:
     assert payment_due(date(2026, 11, 27), 1) == date(2026, 11, 30)  # Friday → Monday
     assert payment_due(date(2026, 12, 24), 1) == date(2026, 12, 28)  # Christmas on Friday

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import holidays
 import numpy as np
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -36,6 +35,7 @@ from cairkan.biometrics.models import (
 )
 from cairkan.biometrics.policy import policy
 from cairkan.members.models import Participant
+from cairkan.workdays.selectors import working_days_from
 
 # Liveness reasons that mean the capture could not be judged (coach, do not count).
 UNJUDGED_LIVENESS = ("too_few_frames", "no_face", "multiple_faces")
@@ -374,13 +374,7 @@ def video_slots(*, now: datetime | None = None, days: int = 5) -> list[datetime]
     first_hour, last_hour = rules.video_hours
     per_day = (last_hour - first_hour) * 60 // rules.video_slot_minutes + 1
     slots: list[datetime] = []
-    day, working_days = today, 0
-    closed = holidays.country_holidays("ID", years=(today.year, today.year + 1))
-    while working_days < days:
-        day += timedelta(days=1)
-        if day.weekday() >= 5 or day in closed:  # weekends and Indonesian public holidays
-            continue
-        working_days += 1
+    for day in working_days_from(today + timedelta(days=1), days):
         opening = timezone.make_aware(datetime(day.year, day.month, day.day, first_hour))
         slots += [opening + timedelta(minutes=rules.video_slot_minutes * i) for i in range(per_day)]
     taken: dict[datetime, int] = {}

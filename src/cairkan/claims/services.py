@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-import holidays
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -43,6 +42,7 @@ from cairkan.members.identifiers import validate_npwp
 from cairkan.members.models import Participant
 from cairkan.members.names import compare_names
 from cairkan.notifications.gateway import notify
+from cairkan.workdays.selectors import add_working_days
 
 FACE_VALID_FOR = timedelta(minutes=15)
 # Which moves a claim may make (architecture: claim lifecycle).
@@ -211,14 +211,9 @@ def _documents_ready(draft: ClaimDraft | None, required: tuple[str, ...]) -> lis
 
 
 def payment_due(start: date, working_days: int) -> date:
-    """The day payment is due: working days after ``start``, weekends and public holidays off."""
-    closed = holidays.country_holidays("ID", years=(start.year, start.year + 1))
-    day, left = start, working_days
-    while left:
-        day += timedelta(days=1)
-        if day.weekday() < 5 and day not in closed:
-            left -= 1
-    return day
+    """The day payment is due: the service level's working days after ``start``, on the
+    service's calendar (weekends, public holidays, cuti bersama and closures off)."""
+    return add_working_days(start, working_days)
 
 
 def _event(
