@@ -276,6 +276,8 @@ ID.update(
         "cancelled": "dibatalkan",
         "unlock video call": "panggilan video pembukaan",
         "unlock video calls": "panggilan video pembukaan",
+        "unlock video call start": "jam mulai panggilan video pembukaan",
+        "unlock video call starts": "jam mulai panggilan video pembukaan",
         "enrolled": "terekam",
         "attempt": "percobaan",
         "face step locked": "langkah wajah terkunci",

@@ -118,7 +118,7 @@ def test_a_closure_ending_before_it_starts_is_refused_in_words() -> None:
     with pytest.raises(ValidationError) as error:
         closure.full_clean()
 
-    assert "The last day cannot be before the first day." in str(error.value)
+    assert error.value.messages == ["Hari terakhir tidak boleh sebelum hari pertama."]
 
 
 # --- the three callers ------------------------------------------------------------------
