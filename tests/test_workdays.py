@@ -9,7 +9,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.utils import timezone
 
 from cairkan.biometrics.services import video_slots
@@ -203,3 +206,60 @@ def test_only_the_calendar_reads_the_holidays_package() -> None:
         if "import holidays" in path.read_text(encoding="utf-8")
     )
     assert readers == ["workdays/selectors.py"]
+
+
+# --- the operator's admin ---------------------------------------------------------------
+
+
+def _staff_client(*permissions: str) -> Client:
+    user = get_user_model().objects.create_user("operator", password="x", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename__in=permissions))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_an_operator_closes_the_office_in_the_admin() -> None:
+    client = _staff_client("add_closure", "view_closure")
+    assert is_working_day(date(2026, 12, 23))
+
+    response = client.post(
+        "/admin/workdays/closure/add/",
+        {
+            "first_day": "2026-12-23",
+            "last_day": "2026-12-23",
+            "scope": "service",
+            "reason": "Hari Jadi Kabupaten",
+        },
+    )
+
+    assert response.status_code == 302
+    assert not is_working_day(date(2026, 12, 23))
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {},
+        {"first_day": "2026-12-23", "last_day": "2026-12-22", "scope": "service", "reason": "x"},
+        {"first_day": "kemarin", "last_day": "", "scope": "branch", "reason": ""},
+    ],
+)
+def test_a_bad_closure_form_is_answered_in_words(form) -> None:
+    response = _staff_client("add_closure", "view_closure").post(
+        "/admin/workdays/closure/add/", form
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    assert not Closure.objects.exists()
+
+
+def test_staff_without_the_permission_cannot_close_the_office() -> None:
+    response = _staff_client().post(
+        "/admin/workdays/closure/add/",
+        {"first_day": "2026-12-23", "last_day": "2026-12-23", "scope": "service", "reason": "x"},
+    )
+
+    assert response.status_code == 403
+    assert not Closure.objects.exists()
