@@ -118,11 +118,28 @@ def parse_nik(value: str) -> NikParts:
     )
 
 
+# Where python-stdnum's table is known not to cover the NIKs Dukcapil issues, a code it
+# does not know is not proof of an impossible NIK (Kemendagri codes, Permendagri 137/2017
+# and its successors; the table is older and numbers Papua as BPS does):
+# - Papua: NIKs carry 91 Papua and 92 Papua Barat, and since 2022 93–96 for Papua Selatan,
+#   Tengah, Pegunungan and Barat Daya (UU 14, 15, 16 and 29/2022); the table has 91 and
+#   94 only, with other names;
+# - 65 Kalimantan Utara (UU 20/2012), formed after the table was made;
+# - regencies formed 2012–2014, before the moratorium on new regions (Pangandaran 32.18,
+#   Mahakam Ulu 64.11, Buton Selatan 74.15): numbered on from the province's last ones.
+_PROVINCES_BEYOND_TABLE = frozenset({"65", "91", "92", "93", "94", "95", "96"})
+_REGENCIES_BEYOND_TABLE = 5  # the most any province gained 2012–2014 (Sulawesi Tenggara)
+_FIRST_CITY = 71  # cities are numbered from 71, regencies from 01
+
+
 def _check_region(nik: str) -> None:
     """Province (digits 1–2) and regency/city (3–4) must exist in Kemendagri's table."""
     province, regency = nik[0:2], nik[2:4]
+    if province in _PROVINCES_BEYOND_TABLE:
+        return
+    regions = numdb.get("id/loc")
     # One (code, properties) pair per level found; an unknown province ends the list.
-    found = numdb.get("id/loc").info(nik[0:4])
+    found = regions.info(nik[0:4])
     province_info = found[0][1] if found[0][0] == province else {}
     if not province_info:
         raise ValidationError(
@@ -133,19 +150,26 @@ def _check_region(nik: str) -> None:
             code="nik_province",
             params={"province": province},
         )
-    if len(found) < 2 or not found[1][1]:
-        raise ValidationError(
-            _(
-                "Digits 3–4 of the NIK are the regency or city code; %(province)s.%(regency)s "
-                "is not a regency or city of %(province_name)s."
-            ),
-            code="nik_regency",
-            params={
-                "province": province,
-                "regency": regency,
-                "province_name": province_info["name_id"],
-            },
-        )
+    if len(found) > 1 and found[1][1]:
+        return
+    number = int(regency)
+    if number < _FIRST_CITY and any(
+        regions.info(f"{province}{earlier:02d}")[-1][1]
+        for earlier in range(max(1, number - _REGENCIES_BEYOND_TABLE), number)
+    ):
+        return  # a regency formed after the table, numbered on from a known one
+    raise ValidationError(
+        _(
+            "Digits 3–4 of the NIK are the regency or city code; %(province)s.%(regency)s "
+            "is not a regency or city of %(province_name)s."
+        ),
+        code="nik_regency",
+        params={
+            "province": province,
+            "regency": regency,
+            "province_name": province_info["name_id"],
+        },
+    )
 
 
 def _check_birth_date(nik: str, day: int, month: int) -> None:
