@@ -83,7 +83,7 @@ def test_bad_answers_name_the_field(draft, step, answers, field, code) -> None:
 )
 def test_a_wrong_npwp_says_what_is_wrong(draft, npwp, reason) -> None:
     answers = {"bank_code": "002", "account_number": "1234567890", "npwp": npwp}
-    with pytest.raises(DraftError) as error:
+    with override("en"), pytest.raises(DraftError) as error:  # the request's language
         draft_save(draft=draft, step="bank", answers=answers, version=draft.version)
 
     assert (error.value.field, error.value.code) == ("npwp", "npwp_format")
