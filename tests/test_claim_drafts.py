@@ -10,10 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from django.core.management import call_command
+from django.utils.translation import override
 from PIL import Image
 
 from cairkan.claims.documents import UploadError, upload_append, upload_start
 from cairkan.claims.drafts import DraftConflict, DraftError, draft_for, draft_save
+from cairkan.claims.messages import claim_message
 from cairkan.claims.models import DocumentUpload, UploadChunk
 from cairkan.members.models import Participant
 
@@ -70,6 +72,30 @@ def test_bad_answers_name_the_field(draft, step, answers, field, code) -> None:
     with pytest.raises(DraftError) as error:
         draft_save(draft=draft, step=step, answers=answers, version=draft.version)
     assert (error.value.field, error.value.code) == (field, code)
+
+
+@pytest.mark.parametrize(
+    ("npwp", "reason"),
+    [
+        ("123456789012345", "Digit 9 of this NPWP is a check digit"),
+        ("6308053104890001", "month 04 has at most 30 days"),
+    ],
+)
+def test_a_wrong_npwp_says_what_is_wrong(draft, npwp, reason) -> None:
+    answers = {"bank_code": "002", "account_number": "1234567890", "npwp": npwp}
+    with override("en"), pytest.raises(DraftError) as error:  # the request's language
+        draft_save(draft=draft, step="bank", answers=answers, version=draft.version)
+
+    assert (error.value.field, error.value.code) == ("npwp", "npwp_format")
+    with override("en"):
+        assert reason in claim_message(error.value.code, error.value.params)
+
+
+def test_an_npwp_is_kept_as_its_digits(draft) -> None:
+    answers = {"bank_code": "002", "account_number": "1234567890", "npwp": "01.312.166.0-091.000"}
+    saved = draft_save(draft=draft, step="bank", answers=answers, version=draft.version)
+
+    assert saved.data["bank"]["npwp"] == "013121660091000"
 
 
 def photo_of_a_letter(side: int = 1600) -> bytes:

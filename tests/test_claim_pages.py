@@ -35,7 +35,7 @@ RINA = "6308056108979001"
 RINA_BANK = {"bank_code": "002", "account_number": "005201000019001"}
 # Retired, balance above the app limit and the NPWP threshold (docs/demo-data.md).
 RETIREE = "6308044502629001"
-RETIREE_BANK = {"bank_code": "122", "account_number": "0010029001", "npwp": "123456789012345"}
+RETIREE_BANK = {"bank_code": "122", "account_number": "0010029001", "npwp": "123456782012345"}
 
 
 @pytest.fixture(autouse=True)
@@ -241,6 +241,10 @@ def test_above_the_limit_the_member_books_a_video_call_and_a_helper_is_recorded(
     client, retiree = member_client(RETIREE, "+6281234500009")
     helper = {"name": "Ahmad Fauzi", "relation": "child", "phone": "0813 4455 6677"}
     walk_to_review(client, retiree, "retirement", RETIREE_BANK, helper=helper)
+    # A mistyped NPWP: the member reads which digit does not add up, in Indonesian.
+    response = post_step(client, "/klaim/rekening/", {**RETIREE_BANK, "npwp": "123456789012345"})
+    assert response.status_code == 400
+    assert "Angka ke-9 NPWP ini adalah angka pemeriksa" in response.content.decode()
     post_step(client, "/klaim/rekening/", RETIREE_BANK, "/klaim/jadwal/")
     page = client.get("/klaim/jadwal/").content.decode()
     slots = re.findall(r'name="starts_at" value="([^"]+)"', page)

@@ -149,6 +149,10 @@ def test_no_claim_without_a_fresh_face_check(personas) -> None:
         ),
         (RINA, {**RINA_CLAIM, "account_number": "999"}, "bank_account_unknown", None),
         (RINA, {**RINA_CLAIM, "npwp": "12.345"}, "npwp_format", None),
+        # 15 digits, but digit 9 is not the Luhn check digit of digits 1-8
+        (RINA, {**RINA_CLAIM, "npwp": "123456789012345"}, "npwp_format", None),
+        # 16 digits not led by 0 must be a NIK; province 99 does not exist
+        (RINA, {**RINA_CLAIM, "npwp": "9908055204890001"}, "npwp_format", None),
     ],
 )
 def test_each_obstacle_is_named(personas, nik, request_, code, detail) -> None:
@@ -160,6 +164,8 @@ def test_each_obstacle_is_named(personas, nik, request_, code, detail) -> None:
         assert error.value.params["explanations"][0]["message"]
     if code == "bank_holder_mismatch":
         assert error.value.params["holder"] == detail
+    if code == "npwp_format":  # the member reads what exactly is wrong with the number
+        assert error.value.params["reason"]
     assert not Claim.objects.exists()
 
 
@@ -170,9 +176,10 @@ def test_a_large_retirement_claim_goes_online_assisted_with_tax(personas) -> Non
         separation_date=None,
         bank_code="122",
         account_number="0010029001",
-        npwp="123456789012345",
+        npwp="12.345.678.2-012.345",  # as printed on the card
         appointment_at=SLOT,
     )
+    assert claim.npwp == "123456782012345"
     assert claim.channel == "online_assisted"  # above the Rp 15 juta app limit
     appointment = claim.appointments.get()
     assert (appointment.kind, appointment.starts_at) == ("video", SLOT)
@@ -221,6 +228,7 @@ def test_the_life_of_a_claim(personas) -> None:
     ]
 
 
+@pytest.mark.django_db  # operators' closures are rows
 def test_payment_due_skips_weekends_and_holidays() -> None:
     assert payment_due(date(2026, 11, 27), 1) == date(2026, 11, 30)  # Friday → Monday
     assert payment_due(date(2026, 12, 24), 1) == date(2026, 12, 28)  # Christmas on Friday

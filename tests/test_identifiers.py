@@ -7,6 +7,10 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils.translation import override
+from hypothesis import given
+from hypothesis import strategies as st
+from stdnum.id import nik as stdnum_nik
+from stdnum.id import npwp as stdnum_npwp
 
 from cairkan.members.identifiers import (
     NikWarning,
@@ -15,6 +19,7 @@ from cairkan.members.identifiers import (
     parse_nik,
     validate_kpj,
     validate_nik,
+    validate_npwp,
 )
 from cairkan.members.models import Participant
 
@@ -97,9 +102,7 @@ def test_parse_nik_tolerates_spaces_dots_and_dashes(typed):
         ("6308051502050001", 2000, date(2005, 2, 15)),
         ("6308052902000001", 2000, date(2000, 2, 29)),  # 2000 was a leap year
         ("6308052902000001", 1900, None),  # 1900 was not
-        ("6308053102890001", 1900, None),  # 31 February: structurally fine, no such date
-        ("6308057102890001", 1900, None),  # the same for a woman (71 = 31 + 40)
-        ("6308053104890001", 1900, None),  # 31 April
+        ("6308056902040001", 1900, date(1904, 2, 29)),  # a woman born on a leap day
     ],
 )
 def test_birth_date_in_century(nik, century_start, expected):
@@ -131,6 +134,22 @@ REJECTED_NIKS = [
     ("6308051213890001", "nik_birth_month", "13 is not possible"),
     ("6308055213890001", "nik_birth_month", "13 is not possible"),
     ("6308051204890000", "nik_serial", "0001"),
+    # Regions that do not exist in Kemendagri's table (python-stdnum's copy).
+    ("9908055204890001", "nik_province", "99 is not a province"),
+    ("2008055204890001", "nik_province", "20 is not a province"),
+    ("3199055204890001", "nik_regency", "31.99 is not a regency or city of Daerah Khusus"),
+    ("6320055204890001", "nik_regency", "63.20 is not a regency or city of Kalimantan Selatan"),
+    ("6380055204890001", "nik_regency", "63.80 is not a regency or city"),  # cities: 71-72
+    ("3123055204890001", "nik_regency", "31.23 is not a regency"),
+    ("9708055204890001", "nik_province", "97 is not a province"),
+    # Dates that do not exist in either century.
+    ("6308053104890001", "nik_birth_date", "(31) give birth day 31, but month 04 has at most 30"),
+    ("6308057106890001", "nik_birth_date", "(71) give birth day 31, but month 06 has at most 30"),
+    ("6308053002890001", "nik_birth_date", "month 02 has at most 29 days"),
+    ("6308053102890001", "nik_birth_date", "month 02 has at most 29 days"),
+    ("6308057002890001", "nik_birth_date", "(70) give birth day 30"),  # a woman, 30 February
+    ("6308052902010001", "nik_birth_date", "neither 1901 nor 2001 was a leap year"),
+    ("6308056902890001", "nik_birth_date", "(690289) give 29 February"),
 ]
 
 
@@ -164,12 +183,73 @@ def test_birth_day_message_explains_the_women_rule(day, code):
 
 @pytest.mark.parametrize("day", ["01", "31", "41", "71"])
 def test_birth_day_edges_accepted(day):
-    assert parse_nik(f"630805{day}04890001").district_code == "63.08.05"
+    assert parse_nik(f"630805{day}01890001").district_code == "63.08.05"
 
 
 @pytest.mark.parametrize("month", ["01", "12"])
 def test_birth_month_edges_accepted(month):
     assert parse_nik(f"63080515{month}890001").birth_month == int(month)
+
+
+@pytest.mark.parametrize(
+    "nik",
+    [
+        "3171011708450001",  # Jakarta Selatan, stdnum's own example
+        "6308052902000001",  # 29 February 2000 (1900 was no leap year, 2000 was)
+        "6308052902960001",  # 29 February 1996
+        "6308052902040001",  # 1904 and 2004 were both leap years
+        "6308053101890001",  # 31 January
+        "6308053004890001",  # 30 April
+        "9401015708450001",  # Papua (94), regency 01
+        "6372015708450001",  # Banjarbaru (a city: 71 and up)
+        # Regions Dukcapil numbers that python-stdnum's table does not know:
+        "9202015708450001",  # Papua Barat is 92 in NIKs (Tribun Sorong, 2023)
+        "9601015708450001",  # Papua Barat Daya (UU 29/2022)
+        "6571015708450001",  # Tarakan, Kalimantan Utara (UU 20/2012)
+        "3218015708450001",  # Pangandaran (2012), after Jawa Barat's last, 32.17
+        "7415015708450001",  # Buton Selatan (2014), five after Sulawesi Tenggara's 74.10
+    ],
+)
+def test_possible_dates_and_regions_accepted(nik):
+    assert parse_nik(nik).serial == "0001"
+
+
+def test_impossible_date_message_says_which_digits_in_bahasa_indonesia():
+    with override("id"):
+        (message,) = _error(parse_nik, "6308053104890001").messages
+
+    assert message == (
+        "Angka ke-7–8 NIK (31) berarti tanggal lahir 31, padahal bulan 04 paling banyak 30 hari."
+    )
+
+
+NIK_DIGITS = st.text(alphabet="0123456789", min_size=16, max_size=16)
+
+
+@given(
+    NIK_DIGITS
+    | st.builds(
+        "{}{}{:02d}{:02d}{:02d}{}".format,
+        st.sampled_from(["3171", "6308", "6372", "9401", "9908", "3199"]),
+        st.sampled_from(["01", "05"]),
+        st.integers(1, 71),
+        st.integers(1, 12),
+        st.integers(0, 99),
+        st.sampled_from(["0001", "9999"]),
+    )
+)
+def test_parse_nik_never_accepts_what_stdnum_rejects(nik):
+    """Ours is stricter (district 00, day 32–40 or above 71, serial 0000), never looser,
+    except for regions Dukcapil numbers that stdnum's table lacks."""
+    try:
+        parts = parse_nik(nik)
+    except ValidationError:
+        return
+    stdnum_nik.get_birth_date(nik)  # the same dates: raises where stdnum finds none
+    if not stdnum_nik.is_valid(nik):
+        assert parts.province in {"65", "91", "92", "93", "94", "95", "96"} or (
+            int(parts.regency) < 71
+        )
 
 
 # --- validate_kpj -----------------------------------------------------------------------
@@ -199,6 +279,46 @@ def test_validate_kpj_rejects(kpj, code, mentions):
     assert mentions in message
     if code == "kpj_length":
         assert "11 digits" in message
+
+
+# --- validate_npwp ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("npwp", "digits"),
+    [
+        ("01.312.166.0-091.000", "013121660091000"),  # 15 digits as printed on the card
+        ("016090524017000", "016090524017000"),
+        ("123456782012345", "123456782012345"),
+        ("0013121660091000", "0013121660091000"),  # the 0-led 16-digit form (2024)
+        ("6308 0552 0489 0001", "6308055204890001"),  # a NIK is a resident's NPWP (2024)
+    ],
+)
+def test_validate_npwp_accepts_both_forms(npwp, digits):
+    assert validate_npwp(npwp) == digits
+    assert stdnum_npwp.is_valid(digits)
+
+
+@pytest.mark.parametrize(
+    ("npwp", "code", "mentions"),
+    [
+        ("12.345", "npwp_length", "you entered 5"),
+        ("01312166009100", "npwp_length", "you entered 14"),
+        ("01312166009100A", "npwp_not_digits", "digits only"),
+        (_digits_from(0xFF10, "013121660091000"), "npwp_not_digits", "digits only"),
+        ("123456789012345", "npwp_check_digit", "Digit 9 of this NPWP is a check digit"),
+        ("013121670091000", "npwp_check_digit", "Digit 9"),  # one digit mistyped
+        ("0013121670091000", "npwp_check_digit", "Digit 10"),
+        ("9908055204890001", "npwp_not_a_nik", "99 is not a province"),
+        ("6308053104890001", "npwp_not_a_nik", "month 04 has at most 30 days"),
+    ],
+)
+def test_validate_npwp_rejects_with_the_reason(npwp, code, mentions):
+    error = _error(validate_npwp, npwp)
+
+    assert error.code == code
+    assert mentions in _english_message(error)
+    assert not stdnum_npwp.is_valid(npwp) or code == "npwp_not_digits"
 
 
 # --- nik_disagreements ------------------------------------------------------------------

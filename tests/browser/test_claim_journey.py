@@ -219,7 +219,7 @@ def test_an_above_limit_claim_books_a_video_call(page: Page, live_server: LiveSe
         participant=retiree,
         draft=draft,
         step="bank",
-        answers={"bank_code": "122", "account_number": "0010029001", "npwp": "123456789012345"},
+        answers={"bank_code": "122", "account_number": "0010029001", "npwp": "123456782012345"},
         version=draft.version,
     )
     violations: list[str] = []

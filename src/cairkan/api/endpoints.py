@@ -162,7 +162,7 @@ def _claim_error(request: HttpRequest, exc: ClaimError) -> HttpResponse:
 
 @api.exception_handler(drafts.DraftError)
 def _draft_error(request: HttpRequest, exc: drafts.DraftError) -> HttpResponse:
-    return _problem(request, 400, exc.code, claim_message(exc.code, {}), exc.field)
+    return _problem(request, 400, exc.code, claim_message(exc.code, exc.params), exc.field)
 
 
 @api.exception_handler(documents.UploadError)

@@ -167,6 +167,21 @@ class UnlockBooking(models.Model):
         return f"{self.participant_id} {self.starts_at:%Y-%m-%d %H:%M} {self.status}"
 
 
+class UnlockSlot(models.Model):
+    """One offered start of the unlock video calls: the shared row every booking of that
+    start locks first, so two members cannot both take its last seat. The seats taken are
+    the bookings themselves, counted under the lock."""
+
+    starts_at = models.DateTimeField(unique=True)
+
+    class Meta:
+        verbose_name = _("unlock video call start")
+        verbose_name_plural = _("unlock video call starts")
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%Y-%m-%d %H:%M}"
+
+
 class FaceEvent(models.Model):
     """The audit trail: every attempt, lock and unlock — who, when, why."""
 

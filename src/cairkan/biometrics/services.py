@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import holidays
 import numpy as np
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -33,13 +32,16 @@ from cairkan.biometrics.models import (
     Outcome,
     UnlockBooking,
     UnlockMethod,
+    UnlockSlot,
 )
 from cairkan.biometrics.policy import policy
 from cairkan.members.models import Participant
+from cairkan.workdays.selectors import working_days_from
 
 # Liveness reasons that mean the capture could not be judged (coach, do not count).
 UNJUDGED_LIVENESS = ("too_few_frames", "no_face", "multiple_faces")
 MAX_FRAMES = 12
+VIDEO_DAYS_AHEAD = 5  # working days on which a locked-out member may book a video call
 
 
 class FaceError(Exception):
@@ -374,32 +376,43 @@ def unlock_by_officer(*, participant: Participant, officer: Any, method: str, no
         ).update(status=UnlockBooking.Status.DONE, officer=officer, note=note.strip())
 
 
-def video_slots(*, now: datetime | None = None, days: int = 5) -> list[datetime]:
-    """Free video-call starts on the next ``days`` working days (officers' capacity)."""
+def _video_starts(now: datetime | None, days: int) -> list[datetime]:
+    """Every video-call start on the next ``days`` working days, free or not."""
     rules = policy()
     today = timezone.localdate(now or timezone.now())
     first_hour, last_hour = rules.video_hours
     per_day = (last_hour - first_hour) * 60 // rules.video_slot_minutes + 1
-    slots: list[datetime] = []
-    day, working_days = today, 0
-    closed = holidays.country_holidays("ID", years=(today.year, today.year + 1))
-    while working_days < days:
-        day += timedelta(days=1)
-        if day.weekday() >= 5 or day in closed:  # weekends and Indonesian public holidays
-            continue
-        working_days += 1
+    starts: list[datetime] = []
+    for day in working_days_from(today + timedelta(days=1), days):
         opening = timezone.make_aware(datetime(day.year, day.month, day.day, first_hour))
-        slots += [opening + timedelta(minutes=rules.video_slot_minutes * i) for i in range(per_day)]
+        starts += [
+            opening + timedelta(minutes=rules.video_slot_minutes * i) for i in range(per_day)
+        ]
+    return starts
+
+
+def _seats_taken(starts: list[datetime]) -> dict[datetime, int]:
     taken: dict[datetime, int] = {}
     for starts_at in UnlockBooking.objects.filter(
-        status=UnlockBooking.Status.BOOKED, starts_at__in=slots
+        status=UnlockBooking.Status.BOOKED, starts_at__in=starts
     ).values_list("starts_at", flat=True):
         taken[starts_at] = taken.get(starts_at, 0) + 1
-    return [s for s in slots if taken.get(s, 0) < rules.video_slot_capacity]
+    return taken
+
+
+def video_slots(*, now: datetime | None = None, days: int = VIDEO_DAYS_AHEAD) -> list[datetime]:
+    """Free video-call starts on the next ``days`` working days (officers' capacity)."""
+    starts = _video_starts(now, days)
+    taken = _seats_taken(starts)
+    return [s for s in starts if taken.get(s, 0) < policy().video_slot_capacity]
 
 
 def unlock_booking_create(*, participant: Participant, starts_at: datetime) -> UnlockBooking:
-    """Book a video call; a second tap returns the same booking."""
+    """Book a video call; a second tap returns the same booking.
+
+    The seats are counted under a lock on the start's shared ``UnlockSlot`` row: the
+    member's own FaceStep lock does not stop another member taking the same last seat.
+    """
     with transaction.atomic():
         step = _locked_step(participant)
         if step.locked_at is None:
@@ -409,7 +422,11 @@ def unlock_booking_create(*, participant: Participant, starts_at: datetime) -> U
         ).first()
         if existing:
             return existing
-        if starts_at not in video_slots():
+        if starts_at not in _video_starts(None, VIDEO_DAYS_AHEAD):
+            raise UnlockRefused("slot_unavailable")
+        UnlockSlot.objects.bulk_create([UnlockSlot(starts_at=starts_at)], ignore_conflicts=True)
+        UnlockSlot.objects.select_for_update().get(starts_at=starts_at)
+        if _seats_taken([starts_at]).get(starts_at, 0) >= policy().video_slot_capacity:
             raise UnlockRefused("slot_unavailable")
         booking = UnlockBooking.objects.create(participant=participant, starts_at=starts_at)
         _event(

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-import holidays
 from django.db.models import Count
 from django.utils import timezone
 
 from cairkan.claims.models import Appointment, AppointmentCapacity, AppointmentKind, Claim
+from cairkan.workdays.selectors import closed_days, is_working_day, working_days_from
 
 DAYS_AHEAD = 10  # how far ahead a member may book
 MIN_NOTICE = timedelta(hours=2)  # an officer needs the documents before the call
@@ -61,11 +61,14 @@ def free_slots(*, kind: str, now: datetime | None = None, days: int = DAYS_AHEAD
         raise AppointmentError("appointment_kind_unknown")
     now = now or timezone.now()
     today: date = timezone.localdate(now)
-    capacities = AppointmentCapacity.objects.filter(
-        kind=kind, day__gt=today - timedelta(days=1), day__lte=today + timedelta(days=days)
-    )
+    last_day = today + timedelta(days=days)
+    capacities = AppointmentCapacity.objects.filter(kind=kind, day__gte=today, day__lte=last_day)
+    # Capacity published before an operator closed the office offers nothing that day.
+    closed = closed_days(today, last_day, for_branch=kind == AppointmentKind.BRANCH)
     slots: list[Slot] = []
     for capacity in capacities:
+        if capacity.day in closed:
+            continue
         starts = [s for s in _starts(capacity) if s >= now + MIN_NOTICE]
         taken = _taken(kind, starts)
         slots += [
@@ -89,7 +92,12 @@ def book(
         .filter(kind=kind, day=timezone.localdate(starts_at))
         .first()
     )
-    if capacity is None or starts_at not in _starts(capacity) or starts_at < now + MIN_NOTICE:
+    if (
+        capacity is None
+        or starts_at not in _starts(capacity)
+        or starts_at < now + MIN_NOTICE
+        or not is_working_day(capacity.day, for_branch=kind == AppointmentKind.BRANCH)
+    ):
         raise AppointmentError("slot_unavailable")
     if _taken(kind, [starts_at]).get(starts_at, 0) >= capacity.seats:
         raise AppointmentError("slot_unavailable")
@@ -107,23 +115,22 @@ def publish_capacity(
     seats: int,
     slot_minutes: int = 30,
 ) -> int:
-    """Publish the same hours on the next ``working_days`` (weekends and Indonesian
-    public holidays skipped); a day already published is left as it is."""
-    closed = holidays.country_holidays("ID", years=(first_day.year, first_day.year + 1))
-    day, made, left = first_day, 0, working_days
-    while left:
-        if day.weekday() < 5 and day not in closed:
-            left -= 1
-            _, created = AppointmentCapacity.objects.get_or_create(
-                day=day,
-                kind=kind,
-                defaults={
-                    "first_start": datetime.min.time().replace(hour=hours[0]),
-                    "last_start": datetime.min.time().replace(hour=hours[1]),
-                    "seats": seats,
-                    "slot_minutes": slot_minutes,
-                },
-            )
-            made += created
-        day += timedelta(days=1)
+    """Publish the same hours on the next ``working_days`` from ``first_day`` on the
+    service's calendar (the branch's for branch visits); a day already published is left
+    as it is."""
+    made = 0
+    for day in working_days_from(
+        first_day, working_days, for_branch=kind == AppointmentKind.BRANCH
+    ):
+        _, created = AppointmentCapacity.objects.get_or_create(
+            day=day,
+            kind=kind,
+            defaults={
+                "first_start": datetime.min.time().replace(hour=hours[0]),
+                "last_start": datetime.min.time().replace(hour=hours[1]),
+                "seats": seats,
+                "slot_minutes": slot_minutes,
+            },
+        )
+        made += created
     return made

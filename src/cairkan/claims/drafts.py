@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cairkan.accounts.services import PHONE, normalize_phone
 from cairkan.claims.models import ClaimDraft
 from cairkan.integrations.bank.base import BANKS
 from cairkan.jht import Reason
+from cairkan.members.identifiers import validate_npwp
 
 STEPS = ("who", "reason", "data", "documents", "face", "bank", "schedule", "review")
 # A relative helping an elderly member says who they are (assisted mode).
@@ -20,10 +22,11 @@ FLAGGABLE = ("full_name", "birth_date", "kpj", "employer", "membership_start", "
 
 
 class DraftError(Exception):
-    def __init__(self, field: str, code: str) -> None:
+    def __init__(self, field: str, code: str, **params: Any) -> None:
         super().__init__(f"{field}: {code}")
         self.field = field
         self.code = code
+        self.params = params  # the message's placeholders (claims.messages)
 
 
 class DraftConflict(Exception):
@@ -97,13 +100,16 @@ def clean_step(step: str, answers: dict[str, Any]) -> dict[str, Any]:
     if step == "bank":
         bank_code = str(answers.get("bank_code", ""))
         account = "".join(ch for ch in str(answers.get("account_number", "")) if ch.isdigit())
-        npwp = "".join(ch for ch in str(answers.get("npwp", "")) if ch.isdigit())
+        npwp = str(answers.get("npwp", "")).strip()
         if bank_code not in BANKS:
             raise DraftError("bank_code", "bank_unknown")
         if not 10 <= len(account) <= 16:
             raise DraftError("account_number", "account_number_length")
-        if npwp and len(npwp) not in (15, 16):
-            raise DraftError("npwp", "npwp_format")
+        if npwp:
+            try:
+                npwp = validate_npwp(npwp)
+            except ValidationError as error:
+                raise DraftError("npwp", "npwp_format", reason=error.messages[0]) from None
         cleaned_bank = {"bank_code": bank_code, "account_number": account, "npwp": npwp}
         if answers.get("holder"):  # the bank's answer, added by the claims service
             cleaned_bank["holder"] = str(answers["holder"])[:120]

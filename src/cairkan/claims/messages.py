@@ -15,7 +15,7 @@ MESSAGES = {
     ),
     "not_eligible": _("This claim cannot be paid yet. See the reasons below."),
     "no_membership": _("We cannot find a membership (KPJ) for you."),
-    "npwp_format": _("An NPWP has 15 or 16 digits."),
+    "npwp_format": _("This is not a valid NPWP. %(reason)s"),
     "bank_account_unknown": _(
         "The bank does not know this account number. Check the bank and the number in your savings book."
     ),

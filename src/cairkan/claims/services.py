@@ -6,12 +6,11 @@ with the same Idempotency-Key returns the first claim; one claim may be open per
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-import holidays
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,12 +38,13 @@ from cairkan.integrations.bank.base import (
 from cairkan.integrations.registry.base import RegistryError
 from cairkan.jht import Case, Decision, PriorPayout, Reason, decide
 from cairkan.members.balances import participant_balance
+from cairkan.members.identifiers import validate_npwp
 from cairkan.members.models import Participant
 from cairkan.members.names import compare_names
 from cairkan.notifications.gateway import notify
+from cairkan.workdays.selectors import add_working_days
 
 FACE_VALID_FOR = timedelta(minutes=15)
-NPWP = re.compile(r"^\d{15,16}$")
 # Which moves a claim may make (architecture: claim lifecycle).
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     Status.SUBMITTED: (
@@ -211,14 +211,9 @@ def _documents_ready(draft: ClaimDraft | None, required: tuple[str, ...]) -> lis
 
 
 def payment_due(start: date, working_days: int) -> date:
-    """The day payment is due: working days after ``start``, weekends and public holidays off."""
-    closed = holidays.country_holidays("ID", years=(start.year, start.year + 1))
-    day, left = start, working_days
-    while left:
-        day += timedelta(days=1)
-        if day.weekday() < 5 and day not in closed:
-            left -= 1
-    return day
+    """The day payment is due: the service level's working days after ``start``, on the
+    service's calendar (weekends, public holidays, cuti bersama and closures off)."""
+    return add_working_days(start, working_days)
 
 
 def _event(
@@ -286,8 +281,7 @@ def _file(
     now = now or timezone.now()
     if Claim.objects.filter(participant=participant, status__in=OPEN_STATUSES).exists():
         raise ClaimError("claim_in_progress")
-    if request.npwp and not NPWP.match(request.npwp):
-        raise ClaimError("npwp_format")
+    npwp = _checked_npwp(request.npwp)
     face_ok = FaceAttempt.objects.filter(
         participant=participant,
         purpose="claim",
@@ -320,7 +314,7 @@ def _file(
                 tax=decision.tax,
                 net=decision.net,
                 documents_required=list(decision.documents),
-                npwp=request.npwp,
+                npwp=npwp,
                 bank_code=request.bank_code,
                 account_number=request.account_number,
                 account_holder=holder,
@@ -426,6 +420,16 @@ def request_from_draft(draft: ClaimDraft) -> ClaimRequest:
         flagged=tuple(confirmed.get("flagged", ())),
         note=confirmed.get("note", ""),
     )
+
+
+def _checked_npwp(value: str) -> str:
+    """The NPWP's digits (empty when none was given), or why it is not an NPWP."""
+    if not value:
+        return ""
+    try:
+        return validate_npwp(value)
+    except ValidationError as error:
+        raise ClaimError("npwp_format", reason=error.messages[0]) from None
 
 
 def _checked_helper(helper: HelperInfo | None) -> HelperInfo:

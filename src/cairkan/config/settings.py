@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django_structlog",
     "ninja",  # serves Swagger UI from its bundled static files, not a CDN
     "cairkan.members",
+    "cairkan.workdays",
     "cairkan.integrations",
     "cairkan.rules",
     "cairkan.notifications",

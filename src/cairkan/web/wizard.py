@@ -209,7 +209,7 @@ def _save(
         request.draft = conflict.current  # type: ignore[attr-defined]
         return redirect(STEP_URLS[step]), "", ""
     except drafts.DraftError as exc:
-        return None, exc.field, claim_message(exc.code)
+        return None, exc.field, claim_message(exc.code, exc.params)
     except ClaimError as exc:
         return None, "", claim_message(exc.code, exc.params)
     return redirect(_next_url(saved, step)), "", ""
