@@ -8,9 +8,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.test import Client
+from django.utils import timezone
 
 from cairkan.biometrics import services as face_services
-from cairkan.biometrics.models import FaceAttempt, FaceEnrolment
+from cairkan.biometrics.models import FaceAttempt, FaceEnrolment, FaceStep, LivenessChallenge
 from cairkan.members.models import Participant
 from test_api import PHONE, api, rina  # noqa: F401  (fixtures)
 from test_face_policy import DARK, LIVE, STATIC, embedding_of
@@ -93,3 +94,27 @@ def test_refusals_are_problems_with_messages(api: Client, rina: Participant) -> 
         assert response.json()["message"]
     missing = api.post("/api/face/verifications", {"challenge_id": challenge_id(api)})
     assert missing.status_code == 422 and missing.json()["field"] == "frames"
+
+
+def test_a_used_or_locked_challenge_is_refused_before_the_engine_runs(
+    api: Client,  # noqa: F811
+    enrolled: Participant,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 9 M4: cheap checks first, then at most the allowed frames, then the engine."""
+    calls: list[str] = []
+    monkeypatch.setattr(face_services.runtime, "engine", lambda: calls.append("engine"))
+    monkeypatch.setattr(face_services, "decode_image", lambda data: calls.append("decode"))
+    used = challenge_id(api)
+    LivenessChallenge.objects.filter(pk=used).update(used_at=timezone.now())
+    heavy = [LIVE[0]] * 12
+    refused = verify(api, heavy, challenge=used)
+    assert (refused.status_code, refused.json()["code"]) == (409, "challenge_used")
+    fresh = challenge_id(api)
+    too_many = verify(api, [LIVE[0]] * 13, challenge=fresh)
+    assert (too_many.status_code, too_many.json()["code"]) == (400, "too_many_frames")
+    FaceStep.objects.create(participant=enrolled, counted_failures=3, locked_at=timezone.now())
+    locked = verify(api, heavy, challenge=fresh)
+    assert (locked.status_code, locked.json()["code"]) == (409, "face_locked")
+    assert calls == []
+    assert not FaceAttempt.objects.exists()

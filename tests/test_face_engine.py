@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,7 @@ from cairkan.biometrics.engine import (
     judge_liveness,
     load_image,
 )
-from cairkan.biometrics.engine.liveness import CHALLENGE_STEPS, random_challenge
+from cairkan.biometrics.engine.liveness import CHALLENGE_STEPS, TURNS, random_challenge
 from cairkan.biometrics.engine.matching import NoUsableReference, reference_embedding
 
 FACES = Path(__file__).parent / "fixtures" / "faces"
@@ -250,3 +251,23 @@ def test_challenges_always_include_a_turn() -> None:
         assert challenge[0] != challenge[1]
     with pytest.raises(ValueError, match="at least one turn"):
         judge_liveness(FaceEngine(), [np.zeros((4, 4, 3), np.uint8)] * 3, ("come_closer",))
+
+
+# Issue 9 M6: one fixed capture (frontal, left, right, closer, repeated) passed 6 of 6
+# random challenges, so liveness could be answered without reading the challenge.
+EVERY_CHALLENGE = [
+    pair for pair in itertools.permutations(CHALLENGE_STEPS, 2) if set(pair) & set(TURNS)
+]
+
+
+def test_one_fixed_capture_cannot_answer_every_challenge(engine: FaceEngine) -> None:
+    front, left, right = (
+        pixels(photo("obama.jpg")),
+        mirrored("obama2.jpg"),
+        pixels(photo("obama2.jpg")),
+    )
+    closer = zoomed("obama.jpg", 1.4)
+    seven = [front, left, right, closer, left, right, closer]
+    passed = [c for c in EVERY_CHALLENGE if judge_liveness(engine, seven, c).live]
+    assert len(EVERY_CHALLENGE) == 6
+    assert passed == []

@@ -20,8 +20,9 @@ from cairkan.accounts.models import MemberAccount, Registration
 from cairkan.biometrics import runtime
 from cairkan.biometrics.engine import decode_image
 from cairkan.biometrics.engine.matching import reference_embedding
-from cairkan.biometrics.messages import COACHING, OUTCOMES
+from cairkan.biometrics.messages import COACHING, ERRORS, OUTCOMES
 from cairkan.biometrics.models import (
+    FaceAttempt,
     FaceEnrolment,
     FaceEvent,
     FaceStep,
@@ -349,3 +350,71 @@ def test_a_registry_outage_during_enrolment_is_explained(client: Client, member)
     page = client.get("/daftar/wajah/")
     assert page.status_code == 200 and "Mode uji" not in page.content.decode()
     assert not FaceEnrolment.objects.exists()
+
+
+# Issue 9 M4: the checks that cost nothing come before any frame is read or decoded and
+# before the engine runs (12 heavy frames with a used challenge cost 10 s of CPU).
+
+
+@pytest.fixture
+def no_engine(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Spies on the engine and on decoding: a refusal must not reach either."""
+    calls: list[str] = []
+
+    def engine() -> None:
+        calls.append("engine")
+        raise AssertionError("the engine ran")
+
+    def decode(data: bytes, *args: object, **kwargs: object) -> None:
+        calls.append("decode")
+        raise AssertionError("a frame was decoded")
+
+    from cairkan.biometrics import services as face_services
+    from cairkan.web import face as face_pages
+
+    monkeypatch.setattr(runtime, "engine", engine)
+    monkeypatch.setattr(face_services, "decode_image", decode)
+    monkeypatch.setattr(face_pages, "decode_image", decode)
+    return calls
+
+
+def test_an_unknown_used_or_locked_challenge_is_refused_before_any_work(
+    client: Client, member, no_engine: list[str]
+) -> None:
+    SandboxRegistryRecord.objects.filter(nik=RINA["nik"]).update(photo_jpeg=raw("obama3.jpg"))
+    challenge = issued(member, "/daftar/wajah/", client)
+    heavy = [raw("obama.jpg")] * 12
+    unknown = client.post(
+        "/wajah/kirim/",
+        {
+            "purpose": "enrolment",
+            "challenge_id": "00000000-0000-0000-0000-000000000000",
+            "frames": files(heavy),
+        },
+        **JSON,
+    )
+    assert (unknown.status_code, unknown.json()["code"]) == (409, "challenge_unknown")
+    LivenessChallenge.objects.filter(pk=challenge.pk).update(used_at=timezone.now())
+    used = submit(client, challenge, heavy)
+    assert (used.status_code, used.json()["code"]) == (409, "challenge_used")
+    fresh = issued(member, "/daftar/wajah/", client)
+    FaceStep.objects.create(
+        participant=member.participant, counted_failures=3, locked_at=timezone.now()
+    )
+    locked = submit(client, fresh, heavy)
+    assert locked.json()["outcome"] == "locked"
+    assert no_engine == []
+    assert not FaceAttempt.objects.exists()
+
+
+def test_too_many_frames_are_refused_before_any_is_decoded(
+    client: Client, member, no_engine: list[str]
+) -> None:
+    SandboxRegistryRecord.objects.filter(nik=RINA["nik"]).update(photo_jpeg=raw("obama3.jpg"))
+    challenge = issued(member, "/daftar/wajah/", client)
+    response = submit(client, challenge, [raw("obama.jpg")] * 13)
+    assert response.status_code == 400
+    assert response.json()["code"] == "too_many_frames"
+    assert response.json()["message"] == indonesian(ERRORS["too_many_frames"])
+    assert no_engine == []
+    assert LivenessChallenge.objects.get(pk=challenge.pk).used_at is None
