@@ -39,10 +39,10 @@ from cairkan.biometrics.services import (
     challenge_prompt,
     enrolment_submit,
     face_status,
+    prompt_answer,
     unlock_after_cooling_off,
     unlock_booking_create,
     unlock_by_officer,
-    prompt_answer,
     verification_submit,
     video_slots,
 )
