@@ -49,7 +49,8 @@ class FaceEnrolment(models.Model):
 
 
 class LivenessChallenge(models.Model):
-    """A random sequence of steps the server asked for: time-limited and single-use."""
+    """A random sequence of steps the server asks for, one prompt at a time
+    (``ChallengePrompt``): time-limited and single-use."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
