@@ -504,3 +504,32 @@ def test_too_many_frames_are_refused_before_any_is_decoded(
     assert no_engine == []
     assert LivenessChallenge.objects.get(pk=challenge.pk).used_at is None
     assert first.frames.count() == 0
+
+
+def test_frames_past_the_limit_are_counted_but_not_kept(rf) -> None:
+    """The counter sees every file part as it begins; past four it keeps no contents."""
+    from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+
+    from cairkan.biometrics.frames import count_frames, frame_parts
+
+    body = encode_multipart(BOUNDARY, {"challenge_id": "x", "frames": files([DARK] * 13)})
+    request = rf.generic("POST", "/wajah/kirim/", body, content_type=MULTIPART_CONTENT)
+    counter = count_frames(request)
+    assert request.POST["challenge_id"] == "x"
+    assert len(request.FILES.getlist("frames")) == 4
+    assert counter.parts == frame_parts(request) == 13
+
+
+def test_the_submit_endpoint_still_checks_csrf(account) -> None:
+    """face_submit puts the frame counter first and checks CSRF itself after it."""
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(account.user)
+    page = browser.get("/daftar/wajah/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    assert token is not None
+    data = {"purpose": "enrolment", "challenge_id": "x", "frames": files([DARK])}
+    refused = browser.post("/wajah/kirim/", data, **JSON)
+    assert refused.status_code == 403
+    assert refused.get("Content-Type", "").startswith("text/html")  # CSRF's page, not ours
+    checked = browser.post("/wajah/kirim/", data, HTTP_X_CSRFTOKEN=token.group(1), **JSON)
+    assert (checked.status_code, checked.json()["code"]) == (409, "challenge_unknown")

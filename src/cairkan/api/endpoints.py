@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Body, File, Form, NinjaAPI, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
@@ -23,6 +25,7 @@ from cairkan.accounts.messages import message_for
 from cairkan.accounts.models import MemberAccount
 from cairkan.accounts.services import AccountError
 from cairkan.api.auth import TokenAuth, issue_token
+from cairkan.biometrics.frames import count_frames, frame_parts
 from cairkan.biometrics.messages import COACHING as FACE_COACHING
 from cairkan.biometrics.messages import ERRORS as FACE_ERRORS
 from cairkan.biometrics.messages import LOCKED as FACE_LOCKED
@@ -594,6 +597,16 @@ class NextPromptOut(Schema):
     prompt: PromptOut
 
 
+def _counting_frames(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Count the frames as the body is parsed, keeping none past the limit (issue 9 M4)."""
+
+    def counted(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        count_frames(request)
+        return run(request, *args, **kwargs)
+
+    return counted
+
+
 def _prompt_out(prompt: Prompt) -> dict[str, Any]:
     return {
         "index": prompt.index,
@@ -651,6 +664,7 @@ def face_challenge(request: HttpRequest) -> Status[dict[str, Any]] | HttpRespons
     auth=auth,
     tags=["face"],
 )
+@decorate_view(_counting_frames)
 def face_verify(
     request: HttpRequest,
     challenge_id: Form[str],
@@ -669,7 +683,7 @@ def face_verify(
     answer = {"challenge_id": challenge_id, "index": step, "nonce": nonce}
     try:
         _challenge, prompt, _resent = answer_check(participant=participant, **answer)
-        frames_count_check(len(frames))
+        frames_count_check(frame_parts(request))
         if any((frame.size or 0) > MAX_FRAME for frame in frames):
             return _face_problem(request, "too_large", 400)
         data = [frame.read() for frame in frames]

@@ -23,6 +23,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from cairkan.accounts.messages import MESSAGES as ACCOUNT_MESSAGES
@@ -31,6 +32,7 @@ from cairkan.biometrics import runtime
 from cairkan.biometrics.engine import UnreadableImage, assess_quality, decode_image
 from cairkan.biometrics.engine.faces import Embedding
 from cairkan.biometrics.engine.matching import NoUsableReference, reference_embedding
+from cairkan.biometrics.frames import count_frames, frame_parts
 from cairkan.biometrics.messages import COACHING, LOCKED, OUTCOMES, STEPS
 from cairkan.biometrics.messages import ERRORS as FACE_ERRORS
 from cairkan.biometrics.models import LivenessChallenge, Outcome, Purpose
@@ -230,8 +232,8 @@ def recover_face(request: HttpRequest) -> HttpResponse:
 
 def _frames(request: HttpRequest) -> list[bytes]:
     """The prompt's frames: counted, then sized, and only then read (issue 9 M4)."""
+    frames_count_check(frame_parts(request))
     uploads: list[UploadedFile[Any]] = list(request.FILES.getlist("frames"))
-    frames_count_check(len(uploads))
     if any((upload.size or 0) > MAX_UPLOAD for upload in uploads):
         raise _Refusal("too_large")
     return [upload.read() for upload in uploads]
@@ -293,8 +295,16 @@ def _next_challenge(participant: Participant, purpose: str) -> dict[str, Any] | 
         return None
 
 
+@csrf_exempt  # checked by _face_submit, once the frame counter is in place
 @require_POST
 def face_submit(request: HttpRequest) -> HttpResponse:
+    # The counter must see the body before anything reads it (CSRF reads the form).
+    count_frames(request)
+    return _face_submit(request)
+
+
+@csrf_protect
+def _face_submit(request: HttpRequest) -> HttpResponse:
     purpose = request.POST.get("purpose", "")
     if purpose not in PAGE_URLS:
         purpose = Purpose.ENROLMENT
