@@ -680,7 +680,7 @@ def face_verify(
     counted failures lock the face step. A passed check lets the member file a claim for
     15 minutes. The challenge and lock are checked before any frame is read."""
     participant = request.auth.participant  # type: ignore[attr-defined]
-    answer = {"challenge_id": challenge_id, "index": step, "nonce": nonce}
+    answer: dict[str, Any] = {"challenge_id": challenge_id, "index": step, "nonce": nonce}
     try:
         _challenge, prompt, _resent = answer_check(participant=participant, **answer)
         frames_count_check(frame_parts(request))

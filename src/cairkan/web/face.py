@@ -317,7 +317,7 @@ def _face_submit(request: HttpRequest) -> HttpResponse:
             "redirect": reverse("landing"),
         }
         return _answer(request, purpose, body, 403)
-    answer = {
+    answer: dict[str, Any] = {
         "challenge_id": request.POST.get("challenge_id", ""),
         "index": request.POST.get("step", ""),
         "nonce": request.POST.get("nonce", ""),
