@@ -94,7 +94,8 @@ def setup() -> tuple[Any, Any, Callable[[], Any]]:
     frames = capture()
 
     def verify() -> Any:
-        result = services._judge(frames, CHALLENGE, reference)
+        # One frame per prompt: look straight, then each step (issue 9 M6).
+        result = services._judge([[frame] for frame in frames], CHALLENGE, reference)
         if result[0] != Outcome.PASSED:  # a failing path stops early and would flatter
             raise SystemExit(f"verification did not pass: {result[:4]}")
         return result

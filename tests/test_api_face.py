@@ -4,13 +4,24 @@ three such failures lock the face step; every refusal is a problem with a messag
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
 from django.http import HttpResponse
 from django.test import Client
+from django.utils import timezone
 
 from cairkan.biometrics import services as face_services
-from cairkan.biometrics.models import FaceAttempt, FaceEnrolment
+from cairkan.biometrics.messages import ERRORS as FACE_ERRORS
+from cairkan.biometrics.models import (
+    ChallengePrompt,
+    FaceAttempt,
+    FaceEnrolment,
+    FaceStep,
+    LivenessChallenge,
+)
 from cairkan.members.models import Participant
 from test_api import PHONE, api, rina  # noqa: F401  (fixtures)
 from test_face_policy import DARK, LIVE, STATIC, embedding_of
@@ -34,19 +45,60 @@ def enrolled(rina: Participant) -> Participant:  # noqa: F811
     return rina
 
 
-def challenge_id(client: Client) -> str:
+def a_moment_later(challenge_id: str) -> None:
+    """As if the member took a few seconds to follow the prompt on the screen."""
+    ChallengePrompt.objects.filter(challenge_id=challenge_id).update(
+        revealed_at=F("revealed_at") - timedelta(seconds=5)
+    )
+
+
+def new_challenge(client: Client) -> dict:
     response = client.post("/api/face/challenges")
     assert response.status_code == 201, response.content
     body = response.json()
-    assert [step["code"] for step in body["steps"]] == ["turn_left", "turn_right"]
-    assert all(step["text"] for step in body["steps"])
-    return str(body["id"])
+    prompt = body["prompt"]
+    assert (prompt["index"], prompt["count"], prompt["code"], prompt["last"]) == (
+        0,
+        3,
+        "front",
+        False,
+    )
+    assert prompt["text"] and prompt["nonce"]
+    assert "steps" not in body  # the movements stay on the server until their turn
+    return body
 
 
-def verify(client: Client, frames: list[bytes], challenge: str | None = None) -> HttpResponse:
+def challenge_id(client: Client) -> str:
+    return str(new_challenge(client)["id"])
+
+
+def post_prompt(client: Client, challenge: str, prompt: dict, frames: list[bytes]) -> HttpResponse:
     files = [SimpleUploadedFile(f"f{i}.jpg", data, "image/jpeg") for i, data in enumerate(frames)]
-    data = {"challenge_id": challenge or challenge_id(client), "frames": files}
+    data = {
+        "challenge_id": challenge,
+        "step": prompt["index"],
+        "nonce": prompt["nonce"],
+        "frames": files,
+    }
     return client.post("/api/face/verifications", data)
+
+
+def verify(client: Client, frames: list, challenge: dict | None = None) -> HttpResponse:
+    """Answer each prompt as it is revealed (one frame or a list per prompt, looking
+    straight first): the verdict, or the first refusal."""
+    challenge = challenge or new_challenge(client)
+    prompt = challenge["prompt"]
+    for group in frames:
+        a_moment_later(challenge["id"])
+        response = post_prompt(
+            client, challenge["id"], prompt, group if isinstance(group, list) else [group]
+        )
+        if response.status_code != 202:
+            return response
+        body = response.json()
+        assert body["outcome"] == "next" and body["prompt"]["index"] == prompt["index"] + 1
+        prompt = body["prompt"]
+    return response
 
 
 def test_a_live_capture_passes_and_opens_filing(api: Client, enrolled: Participant) -> None:  # noqa: F811
@@ -81,9 +133,10 @@ def test_refusals_are_problems_with_messages(api: Client, rina: Participant) -> 
     FaceEnrolment.objects.create(
         participant=rina, embedding=embedding_of("obama3.jpg").tobytes(), registry_distance=0.3
     )
-    unknown = verify(api, LIVE, challenge="00000000-0000-0000-0000-000000000000")
+    fake = {**new_challenge(api), "id": "00000000-0000-0000-0000-000000000000"}
+    unknown = verify(api, LIVE, challenge=fake)
     assert (unknown.status_code, unknown.json()["code"]) == (409, "challenge_unknown")
-    used = challenge_id(api)
+    used = new_challenge(api)
     assert verify(api, LIVE, challenge=used).status_code == 200
     again = verify(api, LIVE, challenge=used)
     assert (again.status_code, again.json()["code"]) == (409, "challenge_used")
@@ -91,5 +144,61 @@ def test_refusals_are_problems_with_messages(api: Client, rina: Participant) -> 
     assert (garbage.status_code, garbage.json()["code"]) == (400, "invalid_capture")
     for response in (not_enrolled, unknown, again, garbage):
         assert response.json()["message"]
-    missing = api.post("/api/face/verifications", {"challenge_id": challenge_id(api)})
+    fresh = new_challenge(api)
+    missing = api.post(
+        "/api/face/verifications",
+        {"challenge_id": fresh["id"], "step": 0, "nonce": fresh["prompt"]["nonce"]},
+    )
     assert missing.status_code == 422 and missing.json()["field"] == "frames"
+    old_client = api.post(  # the one-request capture of before: no prompt answered
+        "/api/face/verifications",
+        {
+            "challenge_id": fresh["id"],
+            "frames": [SimpleUploadedFile("f.jpg", LIVE[0], "image/jpeg")],
+        },
+    )
+    assert old_client.status_code == 422 and old_client.json()["field"] in ("step", "nonce")
+
+
+def test_frames_taken_without_reading_the_prompts_fail(
+    api: Client,  # noqa: F811
+    enrolled: Participant,
+) -> None:
+    """Issue 9 M6: the same frames after every prompt (left, right, frontal) fail."""
+    fixed = [LIVE[1], LIVE[2], LIVE[0]]
+    body = verify(api, [LIVE[0], fixed, fixed]).json()
+    assert (body["outcome"], body["counted"]) == ("failed_liveness", True)
+    steps = new_challenge(api)
+    too_soon = post_prompt(api, steps["id"], steps["prompt"], LIVE[:1])
+    assert (too_soon.status_code, too_soon.json()["code"]) == (409, "prompt_too_soon")
+    a_moment_later(steps["id"])
+    ahead = post_prompt(api, steps["id"], {**steps["prompt"], "index": 1}, LIVE[1:2])
+    assert (ahead.status_code, ahead.json()["code"]) == (409, "prompt_not_shown")
+    assert ahead.json()["message"]
+
+
+def test_a_used_or_locked_challenge_is_refused_before_the_engine_runs(
+    api: Client,  # noqa: F811
+    enrolled: Participant,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 9 M4: cheap checks first, then at most the allowed frames, then the engine."""
+    calls: list[str] = []
+    monkeypatch.setattr(face_services.runtime, "engine", lambda: calls.append("engine"))
+    monkeypatch.setattr(face_services, "decode_image", lambda data: calls.append("decode"))
+    used = new_challenge(api)
+    LivenessChallenge.objects.filter(pk=used["id"]).update(used_at=timezone.now())
+    a_moment_later(used["id"])
+    heavy = [LIVE[0]] * 12
+    refused = post_prompt(api, used["id"], used["prompt"], heavy)
+    assert (refused.status_code, refused.json()["code"]) == (409, "challenge_used")
+    fresh = new_challenge(api)
+    a_moment_later(fresh["id"])
+    too_many = post_prompt(api, fresh["id"], fresh["prompt"], [LIVE[0]] * 13)
+    assert (too_many.status_code, too_many.json()["code"]) == (400, "too_many_frames")
+    assert too_many.json()["message"] == str(FACE_ERRORS["too_many_frames"])
+    FaceStep.objects.create(participant=enrolled, counted_failures=3, locked_at=timezone.now())
+    locked = post_prompt(api, fresh["id"], fresh["prompt"], heavy)
+    assert (locked.status_code, locked.json()["code"]) == (409, "face_locked")
+    assert calls == []
+    assert not FaceAttempt.objects.exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +10,7 @@ import pytest
 from PIL import Image, ImageEnhance, ImageFilter
 
 from cairkan.biometrics.engine import (
+    Face,
     FaceEngine,
     Thresholds,
     UnreadableImage,
@@ -18,7 +20,7 @@ from cairkan.biometrics.engine import (
     judge_liveness,
     load_image,
 )
-from cairkan.biometrics.engine.liveness import CHALLENGE_STEPS, random_challenge
+from cairkan.biometrics.engine.liveness import CHALLENGE_STEPS, TURNS, random_challenge
 from cairkan.biometrics.engine.matching import NoUsableReference, reference_embedding
 
 FACES = Path(__file__).parent / "fixtures" / "faces"
@@ -191,19 +193,23 @@ def test_head_pose_reads_left_and_right(engine: FaceEngine) -> None:
 
 
 def test_a_live_person_following_the_challenge_passes(engine: FaceEngine) -> None:
-    frames = [pixels(photo("obama.jpg")), mirrored("obama2.jpg"), pixels(photo("obama2.jpg"))]
+    frames = [[pixels(photo("obama.jpg"))], [mirrored("obama2.jpg")], [pixels(photo("obama2.jpg"))]]
     result = judge_liveness(engine, frames, ("turn_left", "turn_right"))
     assert (result.live, result.reason) == (True, "ok")
     assert result.probe_index == 0  # the most frontal frame is the probe for the match
 
 
 def test_coming_closer_counts(engine: FaceEngine) -> None:
-    frames = [pixels(photo("obama.jpg")), zoomed("obama.jpg", 1.4), pixels(photo("obama2.jpg"))]
+    frames = [
+        [pixels(photo("obama.jpg"))],
+        [zoomed("obama.jpg", 1.4)],
+        [pixels(photo("obama2.jpg"))],
+    ]
     assert judge_liveness(engine, frames, ("come_closer", "turn_right")).live
 
 
 def test_steps_must_come_in_the_order_asked(engine: FaceEngine) -> None:
-    frames = [pixels(photo("obama.jpg")), mirrored("obama2.jpg"), pixels(photo("obama2.jpg"))]
+    frames = [[pixels(photo("obama.jpg"))], [mirrored("obama2.jpg")], [pixels(photo("obama2.jpg"))]]
     result = judge_liveness(engine, frames, ("turn_right", "turn_left"))
     assert (result.live, result.reason) == (False, "challenge_not_met")
 
@@ -211,22 +217,24 @@ def test_steps_must_come_in_the_order_asked(engine: FaceEngine) -> None:
 def test_a_static_photo_held_to_the_camera_fails(engine: FaceEngine) -> None:
     still = pixels(photo("obama.jpg"))
     for challenge in [("turn_left", "turn_right"), ("turn_left",), ("come_closer", "turn_right")]:
-        result = judge_liveness(engine, [still] * 6, challenge)
+        result = judge_liveness(engine, [[still, still]] * (len(challenge) + 1), challenge)
         assert (result.live, result.reason) == (False, "challenge_not_met")
 
 
 def test_a_photo_already_turned_does_not_count_as_turning(engine: FaceEngine) -> None:
     turned = mirrored("obama2.jpg")
-    assert judge_liveness(engine, [turned] * 5, ("turn_left",)).reason == "challenge_not_met"
+    assert (
+        judge_liveness(engine, [[turned] * 2, [turned] * 3], ("turn_left",)).reason
+        == "challenge_not_met"
+    )
 
 
 def test_someone_else_at_the_start_is_caught(engine: FaceEngine) -> None:
     # biden.jpg looks slightly right (yaw about -0.07); the mirrored Obama photo turns
     # left of that by more than the limit, so the challenge is met by another person.
     frames = [
-        pixels(photo("biden.jpg")),
-        pixels(photo("obama.jpg")),
-        mirrored("obama2.jpg"),
+        [pixels(photo("biden.jpg"))],
+        [pixels(photo("obama.jpg")), mirrored("obama2.jpg")],
     ]
     result = judge_liveness(engine, frames, ("turn_left",))
     assert (result.live, result.reason) == (False, "identity_changed")
@@ -234,9 +242,12 @@ def test_someone_else_at_the_start_is_caught(engine: FaceEngine) -> None:
 
 def test_too_few_frames_and_no_face(engine: FaceEngine) -> None:
     frame = pixels(photo("obama.jpg"))
-    assert judge_liveness(engine, [frame], ("turn_left",)).reason == "too_few_frames"
+    assert judge_liveness(engine, [[frame], []], ("turn_left",)).reason == "too_few_frames"
+    assert judge_liveness(engine, [[frame], [frame]], ("turn_left",)).reason == "too_few_frames"
     wall = np.full((480, 640, 3), 128, dtype=np.uint8)
-    assert judge_liveness(engine, [wall] * 4, ("turn_left",)).reason == "no_face"
+    assert judge_liveness(engine, [[wall] * 2] * 2, ("turn_left",)).reason == "no_face"
+    # A prompt answered only by frames without a face is not judged either.
+    assert judge_liveness(engine, [[frame] * 3, [wall]], ("turn_left",)).reason == "no_face"
 
 
 def test_challenges_always_include_a_turn() -> None:
@@ -249,4 +260,86 @@ def test_challenges_always_include_a_turn() -> None:
         assert {"turn_left", "turn_right"} & set(challenge)
         assert challenge[0] != challenge[1]
     with pytest.raises(ValueError, match="at least one turn"):
-        judge_liveness(FaceEngine(), [np.zeros((4, 4, 3), np.uint8)] * 3, ("come_closer",))
+        judge_liveness(FaceEngine(), [[np.zeros((4, 4, 3), np.uint8)]] * 2, ("come_closer",))
+    with pytest.raises(ValueError, match="one group of frames per prompt"):
+        judge_liveness(FaceEngine(), [[np.zeros((4, 4, 3), np.uint8)]] * 3, ("turn_left",))
+
+
+# Issue 9 M6: one fixed capture (frontal, left, right, closer, repeated) passed 6 of 6
+# random challenges, so liveness could be answered without reading the challenge.
+EVERY_CHALLENGE = [
+    pair for pair in itertools.permutations(CHALLENGE_STEPS, 2) if set(pair) & set(TURNS)
+]
+
+
+class Remembering:
+    """The real engine, remembering what it saw in each frame (the same frames are judged
+    many times here; detection and embedding are deterministic)."""
+
+    def __init__(self, engine: FaceEngine) -> None:
+        self.engine = engine
+        self.faces: dict[int, list[Face]] = {}
+        self.embeddings: dict[int, np.ndarray] = {}
+
+    def detect(self, frame: np.ndarray) -> list[Face]:
+        if id(frame) not in self.faces:
+            self.faces[id(frame)] = self.engine.detect(frame)
+        return self.faces[id(frame)]
+
+    def embed(self, frame: np.ndarray, face: Face) -> np.ndarray:
+        if id(frame) not in self.embeddings:
+            self.embeddings[id(frame)] = self.engine.embed(frame, face)
+        return self.embeddings[id(frame)]
+
+
+def test_one_fixed_capture_cannot_answer_every_challenge(engine: FaceEngine) -> None:
+    engine = Remembering(engine)  # type: ignore[assignment]
+    front, left, right = (
+        pixels(photo("obama.jpg")),
+        mirrored("obama2.jpg"),
+        pixels(photo("obama2.jpg")),
+    )
+    closer = zoomed("obama.jpg", 1.4)
+    pose = {"turn_left": left, "turn_right": right, "come_closer": closer}
+    seven = [front, left, right, closer, left, right, closer]
+    assert len(EVERY_CHALLENGE) == 6
+    # Read and followed prompt by prompt, these frames pass every challenge ...
+    for challenge in EVERY_CHALLENGE:
+        honest = [[front], *([pose[step]] for step in challenge)]
+        assert judge_liveness(engine, honest, challenge).live, challenge
+    # ... but no answer given without reading the prompts passes any: the old fixed
+    # seven frames after each prompt, or any fixed mix of poses, or one pose guessed.
+    fixed_answers = [
+        seven,
+        [left, right, closer],
+        [left, right],
+        [left, closer],
+        [right, closer],
+        [front, left, front, right, front, closer],
+    ]
+    for fixed in fixed_answers:
+        passed = [
+            c for c in EVERY_CHALLENGE if judge_liveness(engine, [[front], fixed, fixed], c).live
+        ]
+        assert passed == []
+    # The seven frames split across the prompts as they come answer nothing either.
+    split = [[front], [left, right, closer], [left, right, closer]]
+    assert not any(judge_liveness(engine, split, c).live for c in EVERY_CHALLENGE)
+
+
+def test_a_turn_shown_before_the_prompt_or_on_the_wrong_prompt_fails(engine: FaceEngine) -> None:
+    front, left, right = (
+        pixels(photo("obama.jpg")),
+        mirrored("obama2.jpg"),
+        pixels(photo("obama2.jpg")),
+    )
+    turned_early = [[front, left], [left], [right]]
+    assert judge_liveness(engine, turned_early, ("turn_left", "turn_right")).reason == (
+        "challenge_not_met"
+    )
+    both_ways = [[front], [left, right], [right]]
+    assert judge_liveness(engine, both_ways, ("turn_left", "turn_right")).reason == (
+        "challenge_not_met"
+    )
+    on_the_way = [[front], [front, left], [front, right]]  # neutral frames are no pose yet
+    assert judge_liveness(engine, on_the_way, ("turn_left", "turn_right")).live

@@ -12,6 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import DatabaseError
+from django.db.models import F
 from django.test import Client
 from django.utils import timezone, translation
 from PIL import Image, ImageEnhance
@@ -22,8 +23,10 @@ from cairkan.biometrics import runtime
 from cairkan.biometrics import services as biometric_services
 from cairkan.biometrics.engine import decode_image
 from cairkan.biometrics.engine.matching import reference_embedding
-from cairkan.biometrics.messages import COACHING, OUTCOMES
+from cairkan.biometrics.messages import COACHING, ERRORS, OUTCOMES, STEPS
 from cairkan.biometrics.models import (
+    ChallengePrompt,
+    FaceAttempt,
     FaceEnrolment,
     FaceEvent,
     FaceStep,
@@ -111,13 +114,41 @@ def files(frames: list[bytes]) -> list[SimpleUploadedFile]:
     ]
 
 
-def submit(client: Client, challenge: LivenessChallenge, frames: list[bytes], **extra):
+def a_moment_later(challenge: LivenessChallenge) -> None:
+    """As if the member took a few seconds to follow the prompt on the screen."""
+    ChallengePrompt.objects.filter(challenge=challenge).update(
+        revealed_at=F("revealed_at") - timedelta(seconds=5)
+    )
+
+
+def post_prompt(
+    client: Client, challenge: LivenessChallenge, prompt: dict, frames: list[bytes], **extra
+):
     data = {
         "purpose": challenge.purpose,
         "challenge_id": str(challenge.pk),
+        "step": str(prompt["index"]),
+        "nonce": prompt["nonce"],
         "frames": files(frames),
     }
     return client.post("/wajah/kirim/", {**data, **extra}, **JSON)
+
+
+def submit(client: Client, challenge: LivenessChallenge, frames: list, **extra):
+    """Answer each prompt as the page reveals it: ``frames`` holds one frame (or a list)
+    per prompt, looking straight first. The verdict, or the first refusal."""
+    latest = ChallengePrompt.objects.filter(challenge=challenge).latest("index")
+    prompt = {"index": latest.index, "nonce": latest.nonce}
+    for group in frames:
+        a_moment_later(challenge)
+        response = post_prompt(
+            client, challenge, prompt, group if isinstance(group, list) else [group], **extra
+        )
+        body = response.json()
+        if body.get("outcome") != "next":
+            return response
+        prompt = body["prompt"]
+    return response
 
 
 def test_enrolment_in_tester_mode_passes_with_a_live_capture(client: Client, member) -> None:
@@ -171,7 +202,7 @@ def test_without_a_registry_photo_and_no_tester_mode_the_member_is_told(
     response = submit(client, challenge, LIVE)
     assert response.status_code == 409
     assert "Dukcapil" in response.json()["message"]
-    assert response.json()["challenge"]["steps"][0]["text"]
+    assert response.json()["challenge"]["prompt"]["text"]
 
 
 def test_tester_mode_is_never_offered_with_another_registry(
@@ -265,14 +296,15 @@ def test_a_pdf_renamed_jpg_is_a_clear_400(client: Client, member) -> None:
     )
     assert coach.status_code == 400 and coach.json()["message"]
     # The photo form (no JavaScript) gets the page again with the message.
+    first = ChallengePrompt.objects.get(challenge=challenge, index=0)
     page = client.post(
         "/wajah/kirim/",
         {
             "purpose": "enrolment",
             "challenge_id": str(challenge.pk),
-            "frame_0": SimpleUploadedFile("a.jpg", pdf),
-            "frame_1": SimpleUploadedFile("b.jpg", pdf),
-            "frame_2": SimpleUploadedFile("c.jpg", pdf),
+            "step": "0",
+            "nonce": first.nonce,
+            "frames": SimpleUploadedFile("a.jpg", pdf),
         },
     )
     assert page.status_code == 400 and "JPEG" in page.content.decode()
@@ -281,10 +313,26 @@ def test_a_pdf_renamed_jpg_is_a_clear_400(client: Client, member) -> None:
 def test_the_photo_form_without_javascript_enrols(client: Client, member) -> None:
     SandboxRegistryRecord.objects.filter(nik=RINA["nik"]).update(photo_jpeg=raw("obama3.jpg"))
     challenge = issued(member, "/daftar/wajah/", client)
-    photos = {f"frame_{n}": f for n, f in enumerate(files(LIVE))}
-    response = client.post(
-        "/wajah/kirim/", {"purpose": "enrolment", "challenge_id": str(challenge.pk), **photos}
-    )
+    html = client.get("/daftar/wajah/").content.decode()  # the page a member sees
+    challenge = LivenessChallenge.objects.filter(participant=member.participant).latest("issued_at")
+    LivenessChallenge.objects.filter(pk=challenge.pk).update(steps=["turn_left", "turn_right"])
+    texts = []
+    for number, photo in enumerate(files(LIVE), start=1):
+        # One photo per page: the instruction is on the page, the next one after sending.
+        assert f"Foto {number} dari 3" in html
+        texts.append(re.search(r'<label for="frame">([^<]+)</label>', html).group(1))
+        fields = {
+            name: re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
+            for name in ("purpose", "challenge_id", "step", "nonce")
+        }
+        a_moment_later(challenge)
+        response = client.post("/wajah/kirim/", {**fields, "frames": photo})
+        html = response.content.decode()
+    assert texts == [
+        indonesian(STEPS["front"]),
+        indonesian(STEPS["turn_left"]),
+        indonesian(STEPS["turn_right"]),
+    ]
     assert response["Location"] == "/akun/"
     assert indonesian(OUTCOMES["passed"]) in client.get("/akun/").content.decode()
     enrolment = FaceEnrolment.objects.get(participant=member.participant)
@@ -380,3 +428,139 @@ def test_a_registry_outage_during_enrolment_is_explained(client: Client, member)
     page = client.get("/daftar/wajah/")
     assert page.status_code == 200 and "Mode uji" not in page.content.decode()
     assert not FaceEnrolment.objects.exists()
+
+
+# Issue 9 M4: the checks that cost nothing come before any frame is read or decoded and
+# before the engine runs (12 heavy frames with a used challenge cost 10 s of CPU).
+
+
+def forbid_engine(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Spies on the engine and on decoding: a refusal must not reach either."""
+    calls: list[str] = []
+
+    def engine() -> None:
+        calls.append("engine")
+        raise AssertionError("the engine ran")
+
+    def decode(data: bytes, *args: object, **kwargs: object) -> None:
+        calls.append("decode")
+        raise AssertionError("a frame was decoded")
+
+    from cairkan.biometrics import services as face_services
+    from cairkan.web import face as face_pages
+
+    monkeypatch.setattr(runtime, "engine", engine)
+    monkeypatch.setattr(face_services, "decode_image", decode)
+    monkeypatch.setattr(face_pages, "decode_image", decode)
+    return calls
+
+
+@pytest.fixture
+def no_engine(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    return forbid_engine(monkeypatch)
+
+
+def test_a_used_challenge_at_its_last_prompt_is_refused_before_any_work(
+    client: Client, member, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the engine would run: the last prompt, with frames ready to judge."""
+    SandboxRegistryRecord.objects.filter(nik=RINA["nik"]).update(photo_jpeg=raw("obama3.jpg"))
+    challenge = issued(member, "/daftar/wajah/", client)
+    last = submit(client, challenge, LIVE[:2]).json()["prompt"]  # look straight, turn left
+    assert last["last"] is True
+    calls = forbid_engine(monkeypatch)
+    LivenessChallenge.objects.filter(pk=challenge.pk).update(used_at=timezone.now())
+    a_moment_later(challenge)
+    heavy = [raw("obama.jpg")] * 4
+    used = post_prompt(client, challenge, last, heavy)
+    assert (used.status_code, used.json()["code"]) == (409, "challenge_used")
+    LivenessChallenge.objects.filter(pk=challenge.pk).update(used_at=None)
+    FaceStep.objects.create(
+        participant=member.participant, counted_failures=3, locked_at=timezone.now()
+    )
+    assert post_prompt(client, challenge, last, heavy).json()["outcome"] == "locked"
+    assert calls == []
+    assert not FaceAttempt.objects.exists()
+
+
+def test_an_unknown_used_or_locked_challenge_is_refused_before_any_work(
+    client: Client, member, no_engine: list[str]
+) -> None:
+    SandboxRegistryRecord.objects.filter(nik=RINA["nik"]).update(photo_jpeg=raw("obama3.jpg"))
+    challenge = issued(member, "/daftar/wajah/", client)
+    heavy = [raw("obama.jpg")] * 12
+    first = ChallengePrompt.objects.get(challenge=challenge)
+    prompt = {"index": 0, "nonce": first.nonce}
+    a_moment_later(challenge)
+    unknown = client.post(
+        "/wajah/kirim/",
+        {
+            "purpose": "enrolment",
+            "challenge_id": "00000000-0000-0000-0000-000000000000",
+            "step": "0",
+            "nonce": first.nonce,
+            "frames": files(heavy),
+        },
+        **JSON,
+    )
+    assert (unknown.status_code, unknown.json()["code"]) == (409, "challenge_unknown")
+    LivenessChallenge.objects.filter(pk=challenge.pk).update(used_at=timezone.now())
+    used = post_prompt(client, challenge, prompt, heavy)
+    assert (used.status_code, used.json()["code"]) == (409, "challenge_used")
+    fresh = issued(member, "/daftar/wajah/", client)
+    FaceStep.objects.create(
+        participant=member.participant, counted_failures=3, locked_at=timezone.now()
+    )
+    a_moment_later(fresh)
+    fresh_prompt = ChallengePrompt.objects.get(challenge=fresh)
+    locked = post_prompt(client, fresh, {"index": 0, "nonce": fresh_prompt.nonce}, heavy)
+    assert locked.json()["outcome"] == "locked"
+    assert no_engine == []
+    assert not FaceAttempt.objects.exists()
+
+
+def test_too_many_frames_are_refused_before_any_is_decoded(
+    client: Client, member, no_engine: list[str]
+) -> None:
+    SandboxRegistryRecord.objects.filter(nik=RINA["nik"]).update(photo_jpeg=raw("obama3.jpg"))
+    challenge = issued(member, "/daftar/wajah/", client)
+    a_moment_later(challenge)
+    first = ChallengePrompt.objects.get(challenge=challenge)
+    response = post_prompt(
+        client, challenge, {"index": 0, "nonce": first.nonce}, [raw("obama.jpg")] * 13
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "too_many_frames"
+    assert response.json()["message"] == indonesian(ERRORS["too_many_frames"])
+    assert no_engine == []
+    assert LivenessChallenge.objects.get(pk=challenge.pk).used_at is None
+    assert first.frames.count() == 0
+
+
+def test_frames_past_the_limit_are_counted_but_not_kept(rf) -> None:
+    """The counter sees every file part as it begins; past four it keeps no contents."""
+    from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+
+    from cairkan.biometrics.frames import count_frames, frame_parts
+
+    body = encode_multipart(BOUNDARY, {"challenge_id": "x", "frames": files([DARK] * 13)})
+    request = rf.generic("POST", "/wajah/kirim/", body, content_type=MULTIPART_CONTENT)
+    counter = count_frames(request)
+    assert request.POST["challenge_id"] == "x"
+    assert len(request.FILES.getlist("frames")) == 4
+    assert counter.parts == frame_parts(request) == 13
+
+
+def test_the_submit_endpoint_still_checks_csrf(account) -> None:
+    """face_submit puts the frame counter first and checks CSRF itself after it."""
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(account.user)
+    page = browser.get("/daftar/wajah/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    assert token is not None
+    data = {"purpose": "enrolment", "challenge_id": "x", "frames": files([DARK])}
+    refused = browser.post("/wajah/kirim/", data, **JSON)
+    assert refused.status_code == 403
+    assert refused.get("Content-Type", "").startswith("text/html")  # CSRF's page, not ours
+    checked = browser.post("/wajah/kirim/", data, HTTP_X_CSRFTOKEN=token.group(1), **JSON)
+    assert (checked.status_code, checked.json()["code"]) == (409, "challenge_unknown")

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, connection
+from django.db.models import F
 from django.utils import timezone
 from PIL import Image, ImageEnhance
 
@@ -19,6 +20,8 @@ from cairkan.biometrics import runtime, services
 from cairkan.biometrics.engine import decode_image
 from cairkan.biometrics.engine.matching import reference_embedding
 from cairkan.biometrics.models import (
+    ChallengeFrame,
+    ChallengePrompt,
     FaceAttempt,
     FaceEnrolment,
     FaceEvent,
@@ -29,10 +32,14 @@ from cairkan.biometrics.models import (
 from cairkan.biometrics.services import (
     ChallengeInvalid,
     FaceStepLocked,
+    InvalidCapture,
     UnlockRefused,
+    Verdict,
     challenge_issue,
+    challenge_prompt,
     enrolment_submit,
     face_status,
+    prompt_answer,
     unlock_after_cooling_off,
     unlock_booking_create,
     unlock_by_officer,
@@ -93,18 +100,51 @@ def challenge(participant: Participant, steps=("turn_left", "turn_right")) -> Li
     return issued
 
 
-def submit(participant: Participant, frames: list[bytes], **kwargs):
-    return verification_submit(
-        participant=participant, challenge_id=challenge(participant).pk, frames=frames, **kwargs
+def a_moment_later(challenge_id) -> None:
+    """As if the member took a few seconds to follow the prompt on the screen."""
+    ChallengePrompt.objects.filter(challenge_id=challenge_id).update(
+        revealed_at=F("revealed_at") - timedelta(seconds=5)
     )
+
+
+def prompt_by_prompt(
+    participant: Participant, challenge_id, frames: list, submit=verification_submit, **kwargs
+) -> Verdict:
+    """Answer each prompt as it is revealed: ``frames`` holds one frame (or a list of
+    frames) per prompt, looking straight first; the last prompt brings the verdict."""
+    groups = [f if isinstance(f, list) else [f] for f in frames]
+    prompt = challenge_prompt(challenge=LivenessChallenge.objects.get(pk=challenge_id))
+    for group in groups[:-1]:
+        a_moment_later(challenge_id)
+        prompt = prompt_answer(
+            participant=participant,
+            challenge_id=challenge_id,
+            index=prompt.index,
+            nonce=prompt.nonce,
+            frames=group,
+        )
+    a_moment_later(challenge_id)
+    return submit(
+        participant=participant,
+        challenge_id=challenge_id,
+        index=prompt.index,
+        nonce=prompt.nonce,
+        frames=groups[-1],
+        **kwargs,
+    )
+
+
+def submit(participant: Participant, frames: list[bytes], **kwargs) -> Verdict:
+    return prompt_by_prompt(participant, challenge(participant).pk, frames, **kwargs)
 
 
 def test_enrolment_keeps_the_live_capture_that_matches_the_registry(member) -> None:
     issued = challenge(member)
-    verdict = enrolment_submit(
-        participant=member,
-        challenge_id=issued.pk,
-        frames=LIVE,
+    verdict = prompt_by_prompt(
+        member,
+        issued.pk,
+        LIVE,
+        submit=enrolment_submit,
         registry_reference=embedding_of("obama2.jpg"),
     )
     assert (verdict.outcome, verdict.counted) == ("passed", False)
@@ -186,16 +226,24 @@ def test_passing_clears_earlier_failures(enrolled) -> None:
 
 def test_a_challenge_is_used_once_and_expires(enrolled) -> None:
     issued = challenge(enrolled)
-    verification_submit(participant=enrolled, challenge_id=issued.pk, frames=STATIC)
+    last = ChallengePrompt.objects.filter(challenge=issued)
+    prompt_by_prompt(enrolled, issued.pk, STATIC)
+    final = last.latest("index")
     with pytest.raises(ChallengeInvalid) as used:
-        verification_submit(participant=enrolled, challenge_id=issued.pk, frames=STATIC)
+        verification_submit(
+            participant=enrolled,
+            challenge_id=issued.pk,
+            index=final.index,
+            nonce=final.nonce,
+            frames=STATIC[:1],
+        )
     assert used.value.code == "challenge_used"
     stale = challenge(enrolled)
     LivenessChallenge.objects.filter(pk=stale.pk).update(
         expires_at=timezone.now() - timedelta(seconds=1)
     )
     with pytest.raises(ChallengeInvalid) as expired:
-        verification_submit(participant=enrolled, challenge_id=stale.pk, frames=STATIC)
+        prompt_by_prompt(enrolled, stale.pk, STATIC)
     assert expired.value.code == "challenge_expired"
     assert FaceAttempt.objects.filter(participant=enrolled).count() == 1
     assert FaceStep.objects.get(participant=enrolled).counted_failures == 1
@@ -274,13 +322,33 @@ def test_concurrent_failures_are_all_counted_and_never_past_the_lock(member) -> 
     FaceEnrolment.objects.create(
         participant=member, embedding=embedding_of("obama.jpg").tobytes(), registry_distance=0.3
     )
-    challenges = [challenge(member).pk for _ in range(5)]
+    last_prompts = []
+    for _ in range(5):  # every capture answered up to its last prompt
+        issued = challenge(member).pk
+        a_moment_later(issued)
+        for index in range(2):
+            prompt = ChallengePrompt.objects.get(challenge_id=issued, index=index)
+            prompt_answer(
+                participant=member,
+                challenge_id=issued,
+                index=index,
+                nonce=prompt.nonce,
+                frames=STATIC[:1],
+            )
+            a_moment_later(issued)
+        last_prompts.append(ChallengePrompt.objects.get(challenge_id=issued, index=2))
     outcomes: list[str] = []
     guard = threading.Lock()
 
-    def attempt(challenge_id) -> None:
+    def attempt(last: ChallengePrompt) -> None:
         try:
-            verification_submit(participant=member, challenge_id=challenge_id, frames=STATIC)
+            verification_submit(
+                participant=member,
+                challenge_id=last.challenge_id,
+                index=last.index,
+                nonce=last.nonce,
+                frames=STATIC[:1],
+            )
             result = "counted"
         except FaceStepLocked:
             result = "refused"
@@ -289,7 +357,7 @@ def test_concurrent_failures_are_all_counted_and_never_past_the_lock(member) -> 
         with guard:
             outcomes.append(result)
 
-    threads = [threading.Thread(target=attempt, args=(pk,)) for pk in challenges]
+    threads = [threading.Thread(target=attempt, args=(last,)) for last in last_prompts]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -299,3 +367,140 @@ def test_concurrent_failures_are_all_counted_and_never_past_the_lock(member) -> 
     assert step.counted_failures == 3 and step.locked_at is not None
     assert FaceAttempt.objects.filter(participant=member, counted=True).count() == 3
     assert FaceEvent.objects.filter(participant=member, kind="locked").count() == 1
+
+
+# --- issue 9 M6: the capture follows the prompts as they are revealed ----------------------
+
+LEFT, RIGHT, FRONT = flipped("obama2.jpg"), raw("obama2.jpg"), raw("obama.jpg")
+
+
+def closer_frame() -> bytes:
+    image = Image.open(FACES / "obama.jpg")
+    w, h = image.size
+    cw, ch = int(w / 1.4), int(h / 1.4)
+    box = ((w - cw) // 2, (h - ch) // 3, (w - cw) // 2 + cw, (h - ch) // 3 + ch)
+    return jpeg(image.crop(box).resize((w, h)))
+
+
+def test_one_fixed_capture_passes_no_random_challenge(enrolled, settings) -> None:
+    """The attack of issue 9: the same frames whatever the prompt (frontal, left, right,
+    closer) sent to six random challenges; reading each prompt passes at once."""
+    settings.CAIRKAN_FACE_POLICY = {"max_failures": 100}
+    closer = closer_frame()
+    fixed = [LEFT, RIGHT, closer, LEFT]  # all a prompt may bring (MAX_PROMPT_FRAMES)
+    outcomes = []
+    for _ in range(6):
+        issued = challenge_issue(participant=enrolled, purpose="claim")  # random steps
+        verdict = prompt_by_prompt(enrolled, issued.pk, [FRONT, fixed, fixed])
+        outcomes.append((verdict.outcome, verdict.liveness_reason))
+    assert outcomes == [("failed_liveness", "challenge_not_met")] * 6
+    pose = {"turn_left": LEFT, "turn_right": RIGHT, "come_closer": closer}
+    issued = challenge_issue(participant=enrolled, purpose="claim")
+    prompt = challenge_prompt(challenge=issued)
+    for _ in issued.steps:  # a person reading each prompt as it comes
+        a_moment_later(issued.pk)
+        prompt = prompt_answer(
+            participant=enrolled,
+            challenge_id=issued.pk,
+            index=prompt.index,
+            nonce=prompt.nonce,
+            frames=[FRONT] if prompt.code == "front" else [pose[prompt.code]],
+        )
+    a_moment_later(issued.pk)
+    verdict = verification_submit(
+        participant=enrolled,
+        challenge_id=issued.pk,
+        index=prompt.index,
+        nonce=prompt.nonce,
+        frames=[pose[prompt.code]],
+    )
+    assert verdict.outcome == "passed"
+
+
+def test_a_prompt_is_revealed_only_after_the_one_before_is_answered(enrolled) -> None:
+    issued = challenge(enrolled)
+    prompts = ChallengePrompt.objects.filter(challenge=issued)
+    assert [(p.index, p.code) for p in prompts] == [(0, "front")]  # the steps stay secret
+    first = prompts.get()
+    # Frames for a step not yet shown, with a guessed or another prompt's nonce: refused.
+    for index, nonce in [(1, first.nonce), (0, "guessed"), (2, "")]:
+        with pytest.raises(ChallengeInvalid) as refused:
+            prompt_answer(
+                participant=enrolled,
+                challenge_id=issued.pk,
+                index=index,
+                nonce=nonce,
+                frames=[FRONT],
+            )
+        assert refused.value.code == "prompt_not_shown"
+    # Frames sent the moment the prompt appeared were not taken after reading it.
+    with pytest.raises(ChallengeInvalid) as hurried:
+        prompt_answer(
+            participant=enrolled, challenge_id=issued.pk, index=0, nonce=first.nonce, frames=[FRONT]
+        )
+    assert hurried.value.code == "prompt_too_soon"
+    a_moment_later(issued.pk)
+    second = prompt_answer(
+        participant=enrolled, challenge_id=issued.pk, index=0, nonce=first.nonce, frames=[FRONT]
+    )
+    assert (second.index, second.code, second.last) == (1, "turn_left", False)
+    assert second.nonce != first.nonce
+    # Resent (the answer was lost on the way): the same next prompt, frames kept once.
+    again = prompt_answer(
+        participant=enrolled, challenge_id=issued.pk, index=0, nonce=first.nonce, frames=[FRONT]
+    )
+    assert again == second
+    assert ChallengeFrame.objects.filter(prompt__challenge=issued).count() == 1
+    # The last prompt brings the verdict, not another prompt; earlier ones no verdict.
+    with pytest.raises(ChallengeInvalid):
+        verification_submit(
+            participant=enrolled,
+            challenge_id=issued.pk,
+            index=second.index,
+            nonce=second.nonce,
+            frames=[LEFT],
+        )
+    a_moment_later(issued.pk)
+    third = prompt_answer(
+        participant=enrolled,
+        challenge_id=issued.pk,
+        index=second.index,
+        nonce=second.nonce,
+        frames=[FRONT, LEFT],
+    )
+    assert (third.index, third.code, third.last) == (2, "turn_right", True)
+    a_moment_later(issued.pk)
+    with pytest.raises(ChallengeInvalid):
+        prompt_answer(
+            participant=enrolled,
+            challenge_id=issued.pk,
+            index=third.index,
+            nonce=third.nonce,
+            frames=[RIGHT],
+        )
+    verdict = verification_submit(
+        participant=enrolled,
+        challenge_id=issued.pk,
+        index=third.index,
+        nonce=third.nonce,
+        frames=[RIGHT],
+    )
+    assert verdict.outcome == "passed"
+    # The verdict is kept, the pictures are not.
+    assert not ChallengeFrame.objects.filter(prompt__challenge=issued).exists()
+    assert all(p.answered_at for p in ChallengePrompt.objects.filter(challenge=issued))
+
+
+def test_a_prompt_brings_at_most_four_frames(enrolled) -> None:
+    issued = challenge(enrolled)
+    a_moment_later(issued.pk)
+    first = ChallengePrompt.objects.get(challenge=issued)
+    with pytest.raises(InvalidCapture) as flood:
+        prompt_answer(
+            participant=enrolled,
+            challenge_id=issued.pk,
+            index=0,
+            nonce=first.nonce,
+            frames=[FRONT] * 5,
+        )
+    assert flood.value.code == "too_many_frames"

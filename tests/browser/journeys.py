@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
 from camera import letterbox
+from django.db.models import F
 from django.utils import translation
 from playwright.sync_api import Page
 
@@ -20,7 +21,7 @@ from cairkan.biometrics import runtime
 from cairkan.biometrics import services as face_services
 from cairkan.biometrics.engine import decode_image
 from cairkan.biometrics.engine.matching import reference_embedding
-from cairkan.biometrics.models import Purpose
+from cairkan.biometrics.models import ChallengePrompt, Purpose
 from sent_messages import last_code
 
 FACES = Path(__file__).resolve().parent.parent / "fixtures" / "faces"
@@ -134,14 +135,34 @@ def enrolled_rina() -> MemberAccount:
         jpeg(letterbox("obama2.jpg", mirror=True)),
         jpeg(letterbox("obama2.jpg")),
     ]
+    prompt = face_services.challenge_prompt(challenge=challenge)
+    for frame in frames[:-1]:  # one frame per prompt, each a moment after it was shown
+        a_moment_later(challenge)
+        prompt = face_services.prompt_answer(
+            participant=participant,
+            challenge_id=challenge.pk,
+            index=prompt.index,
+            nonce=prompt.nonce,
+            frames=[frame],
+        )
+    a_moment_later(challenge)
     verdict = face_services.enrolment_submit(
         participant=participant,
         challenge_id=challenge.pk,
-        frames=frames,
+        index=prompt.index,
+        nonce=prompt.nonce,
+        frames=frames[-1:],
         registry_reference=reference,
     )
     assert verdict.outcome == "passed", verdict
     return account
+
+
+def a_moment_later(challenge: Any) -> None:
+    """As if the member took a few seconds to follow each prompt."""
+    ChallengePrompt.objects.filter(challenge=challenge).update(
+        revealed_at=F("revealed_at") - timedelta(seconds=5)
+    )
 
 
 def jpeg(image: Any) -> bytes:

@@ -3,12 +3,14 @@
 form without JavaScript. Page weights and axe audits of the registration and face pages.
 
 The camera videos are made for face.js's timing (static/web/face.js): after "Mulai
-verifikasi wajah" it counts down 3 s and takes the frontal frame, then for each challenge
-step counts down 2 s and takes two frames 0.4 s apart, i.e. frames at about +3.0, +5.0,
-+5.4, +7.4 and +7.8 s. ``journey_video`` shows frontal 4 s → the member's left 2.4 s →
-their right 3.6 s (a 10 s loop); the test presses the button just before the loop starts
-again, so the frontal frame is taken in the frontal part, one "left" frame in the left part
-and a later frame in the right part whatever the ±1 s drift. The challenge the page
+verifikasi wajah" it counts down 3 s and takes the frontal frame, sends it and gets the
+first step's prompt; then for each step it counts down 2 s and takes two frames 0.4 s
+apart, sends them and gets the next prompt, i.e. frames at about +3.0, +5.0, +5.4, +7.4
+and +7.8 s plus the round trips (tens of milliseconds here). ``journey_video`` shows
+frontal 4 s → the member's left 2.4 s → their right 3.6 s (a 10 s loop); the test
+presses the button just before the loop starts again, so the frontal frame is taken in
+the frontal part, the "left" frames in the left part and the "right" frames in the right
+part whatever the ±1 s drift. The challenge the page
 issues is fixed to "turn left, then turn right" (the order the video shows).
 """
 
@@ -43,7 +45,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from cairkan.accounts import services
 from cairkan.accounts.models import MemberAccount
-from cairkan.biometrics.messages import LOCKED, OUTCOMES
+from cairkan.biometrics.messages import LOCKED, OUTCOMES, STEPS
 from cairkan.biometrics.models import (
     FaceAttempt,
     FaceEnrolment,
@@ -191,7 +193,7 @@ def test_a_photo_held_to_the_camera_fails_three_times_then_the_face_step_locks(
     ).exists()
 
 
-def test_without_javascript_the_face_page_takes_three_photos(
+def test_without_javascript_the_face_page_takes_one_photo_per_prompt(
     new_page: Callable[..., Page], live_server: Any
 ) -> None:
     registration = services.registration_start(
@@ -210,33 +212,33 @@ def test_without_javascript_the_face_page_takes_three_photos(
     weigh(page, "face (/daftar/wajah/, no JavaScript)")
 
     expect(page.locator("#camera")).to_be_hidden()
-    fallback = page.get_by_role("group", name=id_text("Take three photos of yourself"))
-    expect(fallback).to_be_visible()
-    inputs = fallback.locator("input[type=file]")
-    expect(inputs).to_have_count(3)
-    for index in range(3):
-        expect(inputs.nth(index)).to_have_attribute("capture", "user")
-        expect(inputs.nth(index)).to_have_attribute("accept", "image/*")
-    expect(
-        fallback.get_by_label(re.compile(id_text("Look straight at the camera")))
-    ).to_be_visible()
     expect(
         page.get_by_label(id_text("Test mode: use my photo as the Dukcapil photo"))
     ).to_be_checked()
-
     pictures = [
         (FACES / "obama.jpg").read_bytes(),
         jpeg(letterbox("obama2.jpg", mirror=True)),
         jpeg(letterbox("obama2.jpg")),
     ]
-    photos = [
-        {"name": f"frame_{n}.jpg", "mimeType": "image/jpeg", "buffer": data}
-        for n, data in enumerate(pictures)
-    ]
-    for index, photo in enumerate(photos):
-        inputs.nth(index).set_input_files(photo)
-    with page.expect_navigation():
-        page.get_by_role("button", name=id_text("Send the photos")).click()
+    prompts = [indonesian(STEPS[code]) for code in ("front", *journeys.STEPS)]
+    for number, (picture, prompt) in enumerate(zip(pictures, prompts, strict=True), start=1):
+        # One photo per page; the next instruction appears only after this one is sent.
+        legend = id_text("Photo %(number)s of %(total)s") % {"number": number, "total": 3}
+        fallback = page.get_by_role("group", name=legend)
+        expect(fallback).to_be_visible()
+        photo = fallback.get_by_label(prompt)
+        expect(photo).to_have_attribute("capture", "user")
+        expect(photo).to_have_attribute("accept", "image/*")
+        for later in prompts[number:]:
+            expect(page.get_by_text(later)).to_have_count(0)
+        photo.set_input_files(
+            {"name": f"frame_{number}.jpg", "mimeType": "image/jpeg", "buffer": picture}
+        )
+        # The member needs a moment to follow the instruction (at least a second).
+        page.wait_for_timeout(1100)
+        button = "Send the photos" if number == 3 else "Send this photo"
+        with page.expect_navigation():
+            page.get_by_role("button", name=id_text(button)).click()
 
     # The verdict comes back as a page: the account page with the verified message.
     expect(page).to_have_url(re.compile(r"^[^?]*/akun/$"))

@@ -212,6 +212,8 @@ def registration_face_enrol(
     *,
     participant: Participant,
     challenge_id: Any,
+    index: Any,
+    nonce: str,
     frames: Sequence[bytes],
     registry_reference: Embedding,
     tester_photo: bytes | None = None,
@@ -236,6 +238,8 @@ def registration_face_enrol(
     return enrolment_submit(
         participant=participant,
         challenge_id=challenge_id,
+        index=index,
+        nonce=nonce,
         frames=frames,
         registry_reference=registry_reference,
         tester_reference=tester_reference or tester_photo is not None,

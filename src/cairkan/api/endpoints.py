@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Body, File, Form, NinjaAPI, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
@@ -23,6 +25,7 @@ from cairkan.accounts.messages import message_for
 from cairkan.accounts.models import MemberAccount
 from cairkan.accounts.services import AccountError
 from cairkan.api.auth import TokenAuth, issue_token
+from cairkan.biometrics.frames import count_frames, frame_parts
 from cairkan.biometrics.messages import COACHING as FACE_COACHING
 from cairkan.biometrics.messages import ERRORS as FACE_ERRORS
 from cairkan.biometrics.messages import LOCKED as FACE_LOCKED
@@ -34,8 +37,13 @@ from cairkan.biometrics.services import (
     ChallengeInvalid,
     FaceError,
     FaceStepLocked,
+    Prompt,
+    answer_check,
     challenge_issue,
+    challenge_prompt,
     face_status,
+    frames_count_check,
+    prompt_answer,
     verification_submit,
 )
 from cairkan.claims import appointments, documents, drafts
@@ -565,16 +573,49 @@ def slots(request: HttpRequest, kind: str = "video") -> list[dict[str, Any]]:
 MAX_FRAME = 8 * 1024 * 1024  # one phone-camera photo
 
 
-class FaceStepOut(Schema):
+class PromptOut(Schema):
+    """What to film now. Send its frames with ``step`` = ``index`` and its ``nonce``, at
+    least a second after receiving it; the next prompt comes in the answer."""
+
+    index: int
+    count: int
     code: str
     text: str
+    nonce: str
+    last: bool
 
 
 class ChallengeOut(Schema):
     id: str
-    steps: list[FaceStepOut]
+    prompt: PromptOut
     expires_at: datetime
     failures_left: int
+
+
+class NextPromptOut(Schema):
+    outcome: str  # "next"
+    prompt: PromptOut
+
+
+def _counting_frames(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Count the frames as the body is parsed, keeping none past the limit (issue 9 M4)."""
+
+    def counted(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        count_frames(request)
+        return run(request, *args, **kwargs)
+
+    return counted
+
+
+def _prompt_out(prompt: Prompt) -> dict[str, Any]:
+    return {
+        "index": prompt.index,
+        "count": prompt.count,
+        "code": prompt.code,
+        "text": str(FACE_STEPS.get(prompt.code, prompt.code)),
+        "nonce": prompt.nonce,
+        "last": prompt.last,
+    }
 
 
 class VerdictOut(Schema):
@@ -596,8 +637,9 @@ def _face_problem(request: HttpRequest, code: str, status: int = 409) -> HttpRes
 
 @api.post("/face/challenges", response={201: ChallengeOut, 409: Problem}, auth=auth, tags=["face"])
 def face_challenge(request: HttpRequest) -> Status[dict[str, Any]] | HttpResponse:
-    """A single-use liveness challenge for the claim's face check: film the face looking
-    at the camera, then doing ``steps`` in order, within two minutes."""
+    """A single-use liveness challenge for the claim's face check, valid two minutes. It
+    starts with its first prompt (look straight at the camera); each movement after it
+    is revealed only when the frames of the prompt before arrive."""
     participant = request.auth.participant  # type: ignore[attr-defined]
     if not hasattr(participant, "face_enrolment"):
         return _face_problem(request, "not_enrolled")
@@ -609,7 +651,7 @@ def face_challenge(request: HttpRequest) -> Status[dict[str, Any]] | HttpRespons
         201,
         {
             "id": str(challenge.pk),
-            "steps": [{"code": c, "text": str(FACE_STEPS.get(c, c))} for c in challenge.steps],
+            "prompt": _prompt_out(challenge_prompt(challenge=challenge)),
             "expires_at": challenge.expires_at,
             "failures_left": face_status(participant=participant).failures_left,
         },
@@ -618,30 +660,37 @@ def face_challenge(request: HttpRequest) -> Status[dict[str, Any]] | HttpRespons
 
 @api.post(
     "/face/verifications",
-    response={200: VerdictOut, 400: Problem, 409: Problem},
+    response={200: VerdictOut, 202: NextPromptOut, 400: Problem, 409: Problem},
     auth=auth,
     tags=["face"],
 )
+@decorate_view(_counting_frames)
 def face_verify(
-    request: HttpRequest, challenge_id: Form[str], frames: File[list[UploadedFile]]
-) -> dict[str, Any] | HttpResponse:
-    """Judge the frames (multipart ``frames``: the face looking at the camera first,
-    then one or more per step) against the challenge. A dark or blurry capture is a
-    ``retake`` and never counts; three counted failures lock the face step. A passed
-    check lets the member file a claim for 15 minutes."""
+    request: HttpRequest,
+    challenge_id: Form[str],
+    step: Form[int],
+    nonce: Form[str],
+    frames: File[list[UploadedFile]],
+) -> dict[str, Any] | Status[dict[str, Any]] | HttpResponse:
+    """Answer one prompt of the challenge (multipart ``frames``: 1 to 4 taken after the
+    prompt was shown, with its ``step`` index and ``nonce``). Until the last prompt the
+    answer is 202 with the next one; the last prompt's frames bring the verdict. Frames
+    must show the prompt's own movement and no other: a capture made without reading the
+    prompts fails. A dark or blurry capture is a ``retake`` and never counts; three
+    counted failures lock the face step. A passed check lets the member file a claim for
+    15 minutes. The challenge and lock are checked before any frame is read."""
     participant = request.auth.participant  # type: ignore[attr-defined]
-    if not frames:
-        return _face_problem(request, "no_frames", 400)
-    if any((frame.size or 0) > MAX_FRAME for frame in frames):
-        return _face_problem(request, "too_large", 400)
-    if _uuid(challenge_id) is None:
-        return _face_problem(request, "challenge_unknown")
+    answer: dict[str, Any] = {"challenge_id": challenge_id, "index": step, "nonce": nonce}
     try:
-        verdict = verification_submit(
-            participant=participant,
-            challenge_id=challenge_id,
-            frames=[frame.read() for frame in frames],
-        )
+        _challenge, prompt, _resent = answer_check(participant=participant, **answer)
+        frames_count_check(frame_parts(request))
+        if any((frame.size or 0) > MAX_FRAME for frame in frames):
+            return _face_problem(request, "too_large", 400)
+        data = [frame.read() for frame in frames]
+        if not prompt.last:
+            following = prompt_answer(participant=participant, frames=data, **answer)
+            return Status(202, {"outcome": "next", "prompt": _prompt_out(following)})
+        verdict = verification_submit(participant=participant, frames=data, **answer)
     except FaceStepLocked:
         return _face_problem(request, "face_locked")
     except ChallengeInvalid as exc:

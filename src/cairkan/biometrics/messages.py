@@ -14,6 +14,7 @@ COACHING = {
     "too_few_frames": _("The recording was too short. Try again and follow the instructions."),
 }
 STEPS = {
+    "front": _("Look straight at the camera"),
     "turn_left": _("Turn your head slowly to your left"),
     "turn_right": _("Turn your head slowly to your right"),
     "come_closer": _("Bring the phone closer to your face"),
@@ -42,6 +43,11 @@ ERRORS = {
     ),
     "too_large": _("The photo is too large. Take it again with the camera."),
     "no_frames": _("No photo arrived. Take the photos again."),
+    "too_many_frames": _("Too many photos were sent at once. Take the photos again."),
+    "prompt_not_shown": _(
+        "These photos do not belong to the instruction on the screen. Start again: you get new movements."
+    ),
+    "prompt_too_soon": _("Wait for the instruction on the screen, then move."),
     "challenge_expired": _("The time for this check ran out. Start again: you get new movements."),
     "challenge_used": _("This check was already sent. Start again."),
     "challenge_unknown": _("This check is not valid any more. Start again."),

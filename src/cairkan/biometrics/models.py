@@ -49,7 +49,8 @@ class FaceEnrolment(models.Model):
 
 
 class LivenessChallenge(models.Model):
-    """A random sequence of steps the server asked for: time-limited and single-use."""
+    """A random sequence of steps the server asks for, one prompt at a time
+    (``ChallengePrompt``): time-limited and single-use."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
@@ -65,6 +66,54 @@ class LivenessChallenge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_id} {','.join(self.steps)}"
+
+
+class ChallengePrompt(models.Model):
+    """One prompt of a challenge: "look straight" (index 0), then each step in order.
+
+    A prompt is revealed (its code and a fresh nonce sent to the phone) only after the
+    frames of the one before arrived, and its own frames are accepted only with its nonce
+    and a moment after the reveal: the capture has to follow the prompts as they come,
+    so it cannot be made before the challenge is read (issue 9 M6, docs/face.md).
+    """
+
+    challenge = models.ForeignKey(
+        LivenessChallenge, on_delete=models.CASCADE, related_name="prompts"
+    )
+    index = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=12)
+    # Single use and short-lived like the challenge; shown in no admin page.
+    nonce = models.CharField(max_length=32)
+    revealed_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("challenge prompt")
+        verbose_name_plural = _("challenge prompts")
+        ordering = ["challenge", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["challenge", "index"], name="one_prompt_per_index"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.challenge_id} #{self.index} {self.code}"
+
+
+class ChallengeFrame(models.Model):
+    """A frame answering a prompt, kept only until the capture is judged: the verdict
+    deletes the frames of its challenge, a new challenge those of expired ones."""
+
+    prompt = models.ForeignKey(ChallengePrompt, on_delete=models.CASCADE, related_name="frames")
+    position = models.PositiveSmallIntegerField()
+    image = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("challenge frame")
+        verbose_name_plural = _("challenge frames")
+        ordering = ["prompt", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.prompt_id} frame {self.position}"
 
 
 class Outcome(models.TextChoices):

@@ -1,5 +1,11 @@
 """Face verification as the member lives it: challenge, capture, verdict, lock, unlock.
 
+A challenge is answered prompt by prompt: "look straight", then each step, each prompt
+revealed only once the frames of the one before arrived (``prompt_answer``); the last
+prompt's frames bring the verdict (``verification_submit``). Every request is checked
+against the challenge, the prompt's nonce and timing and the face-step lock before any
+frame is read, and the engine runs only after that (issue 9 M4).
+
 The engine's work (≈0.3 s) runs outside any transaction; recording the verdict locks the
 participant's FaceStep row, so concurrent or repeated submissions neither lose nor
 double-count an attempt, and each challenge is used at most once.
@@ -7,7 +13,10 @@ double-count an attempt, and each challenge is used at most once.
 
 from __future__ import annotations
 
+import hmac
 import random
+import secrets
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,10 +29,12 @@ from django.utils import timezone
 from cairkan.biometrics import runtime
 from cairkan.biometrics.engine import UnreadableImage, assess_quality, decode_image, judge_liveness
 from cairkan.biometrics.engine.faces import Embedding, distance
-from cairkan.biometrics.engine.liveness import random_challenge
+from cairkan.biometrics.engine.liveness import FRONT, random_challenge
 from cairkan.biometrics.engine.matching import decide
 from cairkan.biometrics.models import (
     COUNTED_OUTCOMES,
+    ChallengeFrame,
+    ChallengePrompt,
     FaceAttempt,
     FaceEnrolment,
     FaceEvent,
@@ -40,8 +51,10 @@ from cairkan.workdays.selectors import working_days_from
 
 # Liveness reasons that mean the capture could not be judged (coach, do not count).
 UNJUDGED_LIVENESS = ("too_few_frames", "no_face", "multiple_faces")
-MAX_FRAMES = 12
 VIDEO_DAYS_AHEAD = 5  # working days on which a locked-out member may book a video call
+# Frames one prompt may bring: the camera page sends 1 looking straight and 2 per step;
+# the photo form 1. Counted before any is read, so a flood costs nothing (issue 9 M4).
+MAX_PROMPT_FRAMES = 4
 
 
 class FaceError(Exception):
@@ -61,7 +74,9 @@ class ChallengeInvalid(FaceError):
 
 
 class InvalidCapture(FaceError):
-    code = "invalid_capture"
+    def __init__(self, detail: str = "", code: str = "invalid_capture") -> None:
+        super().__init__(detail or code)
+        self.code = code  # invalid_capture, no_frames, too_many_frames
 
 
 class UnlockRefused(FaceError):
@@ -80,6 +95,22 @@ class Verdict:
     failures_left: int
     locked: bool
     embedding: Embedding | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    """What the phone is asked to do now, and the nonce its frames must carry."""
+
+    challenge_id: uuid.UUID
+    index: int  # 0: look straight; then the challenge's steps in order
+    code: str
+    nonce: str
+    count: int  # prompts in the challenge
+    expires_at: datetime
+
+    @property
+    def last(self) -> bool:
+        return self.index == self.count - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,30 +168,153 @@ def face_status(*, participant: Participant, now: datetime | None = None) -> Fac
 def challenge_issue(
     *, participant: Participant, purpose: str, rng: random.Random | None = None
 ) -> LivenessChallenge:
-    """A fresh random challenge; refused while the face step is locked."""
+    """A fresh random challenge, its first prompt ("look straight") revealed; refused
+    while the face step is locked. Frames of the member's expired challenges go."""
     rules = policy()
     if FaceStep.objects.filter(participant=participant, locked_at__isnull=False).exists():
         raise FaceStepLocked
-    return LivenessChallenge.objects.create(
-        participant=participant,
-        purpose=purpose,
-        steps=list(random_challenge(rng, rules.challenge_steps)),
-        expires_at=timezone.now() + rules.challenge_ttl,
+    now = timezone.now()
+    ChallengeFrame.objects.filter(
+        prompt__challenge__participant=participant, prompt__challenge__expires_at__lt=now
+    ).delete()
+    with transaction.atomic():
+        challenge = LivenessChallenge.objects.create(
+            participant=participant,
+            purpose=purpose,
+            steps=list(random_challenge(rng, rules.challenge_steps)),
+            expires_at=now + rules.challenge_ttl,
+        )
+        _reveal(challenge, 0, now)
+    return challenge
+
+
+def _reveal(challenge: LivenessChallenge, index: int, now: datetime) -> ChallengePrompt:
+    codes = [FRONT, *challenge.steps]
+    return ChallengePrompt.objects.create(
+        challenge=challenge,
+        index=index,
+        code=codes[index],
+        nonce=secrets.token_urlsafe(16),
+        revealed_at=now,
     )
 
 
-def _judge(
-    frames: Sequence[bytes], steps: Sequence[str], reference: Embedding | None
-) -> tuple[str, tuple[str, ...], str, float | None, Embedding | None]:
-    """(outcome, quality codes, liveness reason, distance, probe embedding) of a capture."""
-    if not 1 <= len(frames) <= MAX_FRAMES:
-        raise InvalidCapture(f"send 1 to {MAX_FRAMES} frames")
+def _prompt(challenge: LivenessChallenge, prompt: ChallengePrompt) -> Prompt:
+    return Prompt(
+        challenge_id=challenge.pk,
+        index=prompt.index,
+        code=prompt.code,
+        nonce=prompt.nonce,
+        count=len(challenge.steps) + 1,
+        expires_at=challenge.expires_at,
+    )
+
+
+def challenge_prompt(*, challenge: LivenessChallenge) -> Prompt:
+    """The prompt the phone should answer now (the latest revealed)."""
+    return _prompt(challenge, challenge.prompts.order_by("-index").first())  # type: ignore[arg-type]
+
+
+def _usable(challenge: LivenessChallenge, participant: Participant, now: datetime) -> None:
+    if challenge.used_at is not None:
+        raise ChallengeInvalid("challenge_used")
+    if challenge.expires_at < now:
+        raise ChallengeInvalid("challenge_expired")
+    if FaceStep.objects.filter(participant=participant, locked_at__isnull=False).exists():
+        raise FaceStepLocked
+
+
+def answer_check(
+    *, participant: Participant, challenge_id: Any, index: Any, nonce: str
+) -> tuple[LivenessChallenge, Prompt, bool]:
+    """Everything about an answer that costs no frame reading and no engine work: the
+    challenge is the member's, unused, unexpired; the face step is open; the prompt was
+    revealed, the nonce is its own and the moment to answer it has come.
+
+    Returns the challenge, the prompt answered and whether it was answered already
+    (a resent request: the next prompt is given again, nothing is stored twice).
+    """
     try:
-        images = [decode_image(frame) for frame in frames]
+        challenge_pk = uuid.UUID(str(challenge_id))
+        index = int(index)
+    except (TypeError, ValueError):
+        raise ChallengeInvalid("challenge_unknown") from None
+    challenge = LivenessChallenge.objects.filter(pk=challenge_pk, participant=participant).first()
+    if challenge is None:
+        raise ChallengeInvalid("challenge_unknown")
+    now = timezone.now()
+    _usable(challenge, participant, now)
+    prompt = challenge.prompts.filter(index=index).first()
+    # A prompt not yet revealed, or frames without its nonce: not taken after reading it.
+    if prompt is None or not hmac.compare_digest(prompt.nonce, str(nonce)):
+        raise ChallengeInvalid("prompt_not_shown")
+    if prompt.answered_at is None and now < prompt.revealed_at + policy().prompt_min:
+        raise ChallengeInvalid("prompt_too_soon")
+    return challenge, _prompt(challenge, prompt), prompt.answered_at is not None
+
+
+def frames_count_check(count: int) -> None:
+    """Before any frame is read: how many a prompt may bring."""
+    if count < 1:
+        raise InvalidCapture(code="no_frames")
+    if count > MAX_PROMPT_FRAMES:
+        raise InvalidCapture(code="too_many_frames")
+
+
+def _decoded(frames: Sequence[bytes]) -> list[Any]:
+    frames_count_check(len(frames))
+    try:
+        return [decode_image(frame) for frame in frames]
     except UnreadableImage as exc:
         raise InvalidCapture(str(exc)) from None
+
+
+def prompt_answer(
+    *, participant: Participant, challenge_id: Any, index: Any, nonce: str, frames: Sequence[bytes]
+) -> Prompt:
+    """Keep the frames answering a prompt that is not the last and reveal the next one."""
+    challenge, prompt, answered = answer_check(
+        participant=participant, challenge_id=challenge_id, index=index, nonce=nonce
+    )
+    if prompt.last:
+        raise ChallengeInvalid("prompt_not_shown")
+    if not answered:
+        _decoded(frames)  # unreadable photos are said now, not after the last prompt
+    now = timezone.now()
+    with transaction.atomic():
+        challenge = LivenessChallenge.objects.select_for_update().get(pk=challenge.pk)
+        _usable(challenge, participant, now)
+        row = challenge.prompts.get(index=prompt.index)
+        if row.answered_at is None:
+            ChallengeFrame.objects.bulk_create(
+                ChallengeFrame(prompt=row, position=n, image=frame)
+                for n, frame in enumerate(frames)
+            )
+            row.answered_at = now
+            row.save(update_fields=["answered_at"])
+            following = _reveal(challenge, row.index + 1, now)
+        else:  # resent: the next prompt as it was revealed the first time
+            following = challenge.prompts.get(index=row.index + 1)
+    return _prompt(challenge, following)
+
+
+def answered_frames(*, challenge_id: Any) -> list[list[bytes]]:
+    """The frames kept for the answered prompts of a challenge, prompt by prompt."""
+    groups: dict[int, list[bytes]] = {}
+    for index, image in ChallengeFrame.objects.filter(
+        prompt__challenge_id=challenge_id, prompt__answered_at__isnull=False
+    ).values_list("prompt__index", "image"):
+        groups.setdefault(index, []).append(bytes(image))
+    return [groups[index] for index in sorted(groups)]
+
+
+def _judge(
+    answers: Sequence[Sequence[bytes]], steps: Sequence[str], reference: Embedding | None
+) -> tuple[str, tuple[str, ...], str, float | None, Embedding | None]:
+    """(outcome, quality codes, liveness reason, distance, probe embedding) of a capture."""
+    images = [_decoded(frames) for frames in answers]
     engine = runtime.engine()
-    report = assess_quality(engine, images[0], runtime.quality_limits())
+    report = assess_quality(engine, images[0][0], runtime.quality_limits())
     if not report.ok:
         return Outcome.RETAKE, report.codes, "", None, None
     liveness = judge_liveness(engine, images, steps, runtime.liveness_limits())
@@ -184,23 +338,36 @@ def verification_submit(
     *,
     participant: Participant,
     challenge_id: Any,
+    index: Any,
+    nonce: str,
     frames: Sequence[bytes],
     reference: Embedding | None = None,
     helper: Any = None,
 ) -> Verdict:
-    """Judge one capture against a challenge and record it under the attempt policy.
+    """Judge the capture with the last prompt's frames and record it under the attempt
+    policy; the frames kept for the earlier prompts are deleted with the verdict.
 
     ``reference`` defaults to the participant's enrolled face.
     """
-    challenge = LivenessChallenge.objects.filter(pk=challenge_id, participant=participant).first()
-    if challenge is None:
-        raise ChallengeInvalid("challenge_unknown")
+    challenge, prompt, answered = answer_check(
+        participant=participant, challenge_id=challenge_id, index=index, nonce=nonce
+    )
+    if not prompt.last:
+        raise ChallengeInvalid("prompt_not_shown")
+    if answered:
+        raise ChallengeInvalid("challenge_used")
     if reference is None:
         enrolment = FaceEnrolment.objects.filter(participant=participant).first()
         if enrolment is None:
             raise FaceError("not_enrolled")
         reference = enrolment.vector
-    outcome, quality, reason, dist, embedding = _judge(frames, challenge.steps, reference)
+    frames_count_check(len(frames))
+    earlier = answered_frames(challenge_id=challenge.pk)
+    if len(earlier) != prompt.index:
+        raise ChallengeInvalid("prompt_not_shown")
+    outcome, quality, reason, dist, embedding = _judge(
+        [*earlier, frames], challenge.steps, reference
+    )
     rules = policy()
     now = timezone.now()
     with transaction.atomic():
@@ -214,6 +381,9 @@ def verification_submit(
             raise FaceStepLocked
         challenge.used_at = now
         challenge.save(update_fields=["used_at"])
+        challenge.prompts.filter(index=prompt.index).update(answered_at=now)
+        # The verdict is kept; the pictures are not.
+        ChallengeFrame.objects.filter(prompt__challenge=challenge).delete()
         counted = outcome in COUNTED_OUTCOMES
         try:
             FaceAttempt.objects.create(
@@ -277,6 +447,8 @@ def enrolment_submit(
     *,
     participant: Participant,
     challenge_id: Any,
+    index: Any,
+    nonce: str,
     frames: Sequence[bytes],
     registry_reference: Embedding,
     tester_reference: bool = False,
@@ -290,6 +462,8 @@ def enrolment_submit(
     verdict = verification_submit(
         participant=participant,
         challenge_id=challenge_id,
+        index=index,
+        nonce=nonce,
         frames=frames,
         reference=registry_reference,
         helper=helper,

@@ -1,14 +1,15 @@
 """The face step as pages: capture (camera or photo upload), verdict, locked page.
 
-The page issues a challenge; ``face.js`` captures frames and posts them to
-``face_submit`` (JSON), which calls the biometrics services. Without a camera API the
-same endpoint takes three photos from a plain form and answers with a page.
+The page issues a challenge and shows its first prompt ("look straight"); ``face.js``
+captures frames for it and posts them to ``face_submit`` (JSON), which answers with the
+next prompt (revealed only now, with its nonce) until the last one brings the verdict.
+Without a camera API the same endpoint takes one photo per prompt from a plain form and
+answers with the page showing the next prompt, then the verdict.
 """
 
 from __future__ import annotations
 
 import contextlib
-import uuid
 from datetime import datetime
 from itertools import groupby
 from typing import Any
@@ -22,6 +23,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from cairkan.accounts.messages import MESSAGES as ACCOUNT_MESSAGES
@@ -30,6 +32,7 @@ from cairkan.biometrics import runtime
 from cairkan.biometrics.engine import UnreadableImage, assess_quality, decode_image
 from cairkan.biometrics.engine.faces import Embedding
 from cairkan.biometrics.engine.matching import NoUsableReference, reference_embedding
+from cairkan.biometrics.frames import count_frames, frame_parts
 from cairkan.biometrics.messages import COACHING, LOCKED, OUTCOMES, STEPS
 from cairkan.biometrics.messages import ERRORS as FACE_ERRORS
 from cairkan.biometrics.models import LivenessChallenge, Outcome, Purpose
@@ -38,9 +41,15 @@ from cairkan.biometrics.services import (
     ChallengeInvalid,
     FaceError,
     FaceStepLocked,
+    Prompt,
     UnlockRefused,
+    answer_check,
+    answered_frames,
     challenge_issue,
+    challenge_prompt,
     face_status,
+    frames_count_check,
+    prompt_answer,
     unlock_after_cooling_off,
     unlock_booking_create,
     verification_submit,
@@ -130,11 +139,21 @@ def _tester_mode_allowed() -> bool:
     return isinstance(loading.population_registry(), SandboxPopulationRegistry)
 
 
-def _challenge_data(challenge: LivenessChallenge) -> dict[str, Any]:
+def _prompt_data(prompt: Prompt) -> dict[str, Any]:
+    """The prompt to follow now; the steps after it stay on the server until it is answered."""
     return {
-        "id": str(challenge.pk),
-        "steps": [{"code": step, "text": str(STEPS.get(step, step))} for step in challenge.steps],
+        "challenge_id": str(prompt.challenge_id),
+        "index": prompt.index,
+        "count": prompt.count,
+        "code": prompt.code,
+        "text": str(STEPS.get(prompt.code, prompt.code)),
+        "nonce": prompt.nonce,
+        "last": prompt.last,
     }
+
+
+def _challenge_data(challenge: LivenessChallenge) -> dict[str, Any]:
+    return {"id": str(challenge.pk), "prompt": _prompt_data(challenge_prompt(challenge=challenge))}
 
 
 def _page_url(purpose: str) -> str:
@@ -148,7 +167,10 @@ def face_page(
     error: str = "",
     status: int = 200,
     extra: dict[str, Any] | None = None,
+    prompt: Prompt | None = None,
 ) -> HttpResponse:
+    """The face page with a new challenge, or (``prompt``) the photo form's next prompt
+    of the challenge under way."""
     participant = _subject(request, purpose)
     if participant is None:
         if purpose == Purpose.RECOVERY:
@@ -161,10 +183,13 @@ def face_page(
         return redirect("recover_password")
     if purpose == Purpose.CLAIM and not enrolled:
         return redirect("register_face")
-    try:
-        challenge = challenge_issue(participant=participant, purpose=purpose)
-    except FaceStepLocked:
-        return redirect("face_locked")
+    if prompt is None:
+        try:
+            prompt = challenge_prompt(
+                challenge=challenge_issue(participant=participant, purpose=purpose)
+            )
+        except FaceStepLocked:
+            return redirect("face_locked")
     try:
         tester = (
             purpose == Purpose.ENROLMENT
@@ -175,14 +200,11 @@ def face_page(
         tester, error = False, error or _error(refusal.code)
     context = {
         "purpose": purpose,
-        "challenge": challenge,
-        "challenge_data": _challenge_data(challenge),
-        "steps": [str(STEPS.get(step, step)) for step in challenge.steps],
+        "prompt": _prompt_data(prompt),
         "tester": tester,
         "failures_left": face_status(participant=participant).failures_left,
         "error": error,
         "texts": {
-            "front": _("Look straight at the camera"),
             "ready": _("Get ready"),
             "sending": _("Sending the photos…"),
             "again": _("Try again"),
@@ -206,22 +228,20 @@ def recover_face(request: HttpRequest) -> HttpResponse:
     return face_page(request, Purpose.RECOVERY)
 
 
-def _frames(request: HttpRequest) -> list[UploadedFile[Any]]:
+def _frames(request: HttpRequest) -> list[bytes]:
+    """The prompt's frames: counted, then sized, and only then read (issue 9 M4)."""
+    frames_count_check(frame_parts(request))
     uploads: list[UploadedFile[Any]] = list(request.FILES.getlist("frames"))
-    if not uploads:  # the photo form: frame_0 (facing the camera), frame_1, frame_2 …
-        index = 0
-        while f"frame_{index}" in request.FILES:
-            upload = request.FILES.get(f"frame_{index}")
-            if upload is not None:
-                uploads.append(upload)
-            index += 1
-    return uploads
+    if any((upload.size or 0) > MAX_UPLOAD for upload in uploads):
+        raise _Refusal("too_large")
+    return [upload.read() for upload in uploads]
 
 
 def _enrolment_reference(
-    request: HttpRequest, participant: Participant, frames: list[bytes]
+    request: HttpRequest, participant: Participant, front: bytes
 ) -> tuple[Embedding | None, bool, bytes | None]:
-    """The registry photo's embedding, or (sandbox only) the tester's first frame's,
+    """The registry photo's embedding, or (sandbox only) the tester's frame looking
+    straight at the camera (``front``),
     whether it is a tester's, and the tester's frame to keep as the registry photo if
     the enrolment passes.
 
@@ -234,13 +254,13 @@ def _enrolment_reference(
         if not (request.POST.get("tester") and _tester_mode_allowed()):
             raise _Refusal("no_registry_photo", 409)
         try:
-            reference = reference_embedding(engine, decode_image(frames[0]))
+            reference = reference_embedding(engine, decode_image(front))
         except UnreadableImage:
             raise _Refusal("invalid_capture") from None
         except NoUsableReference:
             return None, True, None
         request.session[TESTER_KEY] = participant.pk
-        return reference, True, frames[0]
+        return reference, True, front
     try:
         return reference_embedding(engine, decode_image(photo)), tester, None
     except (UnreadableImage, NoUsableReference):
@@ -274,8 +294,16 @@ def _next_challenge(participant: Participant, purpose: str) -> dict[str, Any] | 
         return None
 
 
+@csrf_exempt  # checked by _face_submit, once the frame counter is in place
 @require_POST
 def face_submit(request: HttpRequest) -> HttpResponse:
+    # The counter must see the body before anything reads it (CSRF reads the form).
+    count_frames(request)
+    return _face_submit(request)
+
+
+@csrf_protect
+def _face_submit(request: HttpRequest) -> HttpResponse:
     purpose = request.POST.get("purpose", "")
     if purpose not in PAGE_URLS:
         purpose = Purpose.ENROLMENT
@@ -288,36 +316,39 @@ def face_submit(request: HttpRequest) -> HttpResponse:
             "redirect": reverse("landing"),
         }
         return _answer(request, purpose, body, 403)
+    answer: dict[str, Any] = {
+        "challenge_id": request.POST.get("challenge_id", ""),
+        "index": request.POST.get("step", ""),
+        "nonce": request.POST.get("nonce", ""),
+    }
     try:
-        uploads = _frames(request)
-        if not uploads:
-            raise _Refusal("no_frames")
-        if any((upload.size or 0) > MAX_UPLOAD for upload in uploads):
-            raise _Refusal("too_large")
-        frames = [upload.read() for upload in uploads]
-        try:
-            challenge_id = uuid.UUID(request.POST.get("challenge_id", ""))
-        except ValueError:
-            raise _Refusal("challenge_unknown", 409) from None
+        # Challenge, prompt, nonce, timing and lock first: they cost no frame reading.
+        challenge, prompt, _resent = answer_check(participant=participant, **answer)
+        frames = _frames(request)
+        if not prompt.last:
+            following = prompt_answer(participant=participant, frames=frames, **answer)
+            if "application/json" in request.headers.get("Accept", ""):
+                return JsonResponse({"outcome": "next", "prompt": _prompt_data(following)})
+            return face_page(request, purpose, prompt=following)
         if purpose == Purpose.ENROLMENT:
             if hasattr(participant, "face_enrolment"):
                 return _answer(request, purpose, _passed(request, participant, purpose))
-            reference, tester, tester_photo = _enrolment_reference(request, participant, frames)
+            earlier = answered_frames(challenge_id=challenge.pk)
+            front = earlier[0][0] if earlier else frames[0]
+            reference, tester, tester_photo = _enrolment_reference(request, participant, front)
             if reference is None:
                 body = _retry(participant, purpose, Outcome.RETAKE, ("no_face",), "")
                 return _answer(request, purpose, body)
             verdict = registration_face_enrol(
                 participant=participant,
-                challenge_id=challenge_id,
                 frames=frames,
                 registry_reference=reference,
                 tester_photo=tester_photo,
                 tester_reference=tester,
+                **answer,
             )
         else:
-            verdict = verification_submit(
-                participant=participant, challenge_id=challenge_id, frames=frames
-            )
+            verdict = verification_submit(participant=participant, frames=frames, **answer)
     except _Refusal as refusal:
         body = {
             "outcome": "error",
@@ -339,7 +370,8 @@ def face_submit(request: HttpRequest) -> HttpResponse:
         return _answer(request, purpose, body, 409)
     except FaceError as exc:
         code = exc.code if exc.code in ERRORS else "invalid_capture"
-        return _answer(request, purpose, {"outcome": "error", "message": _error(code)}, 400)
+        body = {"outcome": "error", "message": _error(code), "code": code}
+        return _answer(request, purpose, body, 400)
     if verdict.outcome == Outcome.PASSED:
         return _answer(request, purpose, _passed(request, participant, purpose))
     if verdict.locked:

@@ -30,7 +30,12 @@ class Command(BaseCommand):
             required=True,
             help=f"comma-separated steps in order, from: {', '.join(CHALLENGE_STEPS)}",
         )
-        liveness.add_argument("frames", nargs="+", help="frames of one capture, in order")
+        liveness.add_argument(
+            "frames",
+            nargs="+",
+            help="one argument per prompt: the frames looking straight, then the frames "
+            "after each step (several frames of one prompt: a.jpg,b.jpg)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -61,5 +66,5 @@ class Command(BaseCommand):
             raise ValueError(
                 f"unknown challenge step {unknown[0]!r}; use: {', '.join(CHALLENGE_STEPS)}"
             )
-        frames = [load_image(path) for path in paths]
-        return judge_liveness(runtime.engine(), frames, steps, runtime.liveness_limits()).as_json()
+        answers = [[load_image(path) for path in group.split(",") if path] for group in paths]
+        return judge_liveness(runtime.engine(), answers, steps, runtime.liveness_limits()).as_json()

@@ -1,4 +1,8 @@
 /* The face check with the phone's camera. Vanilla JavaScript, no libraries.
+ * The server reveals the challenge one prompt at a time: "look straight", then each
+ * movement only after the frames of the one before arrived. So each prompt is shown,
+ * its frames are taken after a countdown and sent with the prompt's nonce, and the
+ * answer brings the next prompt or, after the last, the verdict.
  * Without a camera API (or when it fails) the photo form in the page stays in use. */
 (function () {
   "use strict";
@@ -13,7 +17,7 @@
   var result = document.getElementById("result");
   var triesLeft = document.getElementById("failures-left");
   var texts = JSON.parse(document.getElementById("face-texts").textContent);
-  var challenge = JSON.parse(document.getElementById("face-challenge").textContent);
+  var prompt = JSON.parse(document.getElementById("face-prompt").textContent);
   var qualityUrl = form.getAttribute("data-quality-url");
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   var MAX_SIDE = 640, MAX_BYTES = 80 * 1024;
@@ -102,23 +106,32 @@
     startButton.disabled = true;
     result.hidden = true;
     coach.textContent = "";
-    var frames = [];
     try {
-      await countdown(texts.front, 3);
-      frames.push(await grab(MAX_SIDE, MAX_BYTES));
-      for (var i = 0; i < challenge.steps.length; i++) {
-        await countdown(challenge.steps[i].text, 2);
-        frames.push(await grab(MAX_SIDE, MAX_BYTES));
-        await sleep(400);
-        frames.push(await grab(MAX_SIDE, MAX_BYTES));
+      var answer;
+      while (true) {
+        /* Follow the prompt on the screen, then take its frames: one looking straight,
+         * two 0.4 s apart for a movement. */
+        await countdown(prompt.text, prompt.index === 0 ? 3 : 2);
+        var frames = [await grab(MAX_SIDE, MAX_BYTES)];
+        if (prompt.index > 0) {
+          await sleep(400);
+          frames.push(await grab(MAX_SIDE, MAX_BYTES));
+        }
+        if (prompt.last) { instruction.textContent = texts.sending; }
+        var data = new FormData();
+        data.append("purpose", form.elements.purpose.value);
+        data.append("challenge_id", prompt.challenge_id);
+        data.append("step", prompt.index);
+        data.append("nonce", prompt.nonce);
+        if (form.elements.tester && form.elements.tester.checked) { data.append("tester", "1"); }
+        frames.forEach(function (blob, n) { data.append("frames", blob, "frame" + n + ".jpg"); });
+        answer = await post(form.action, data);
+        if (answer.outcome === "next" && answer.prompt) {
+          prompt = answer.prompt;
+          continue;
+        }
+        break;
       }
-      instruction.textContent = texts.sending;
-      var data = new FormData();
-      data.append("purpose", form.elements.purpose.value);
-      data.append("challenge_id", challenge.id);
-      if (form.elements.tester && form.elements.tester.checked) { data.append("tester", "1"); }
-      frames.forEach(function (blob, n) { data.append("frames", blob, "frame" + n + ".jpg"); });
-      var answer = await post(form.action, data);
       instruction.textContent = "";
       say(answer.message || texts.network, answer.outcome === "passed");
       if (typeof answer.failures_left === "number" && triesLeft) {
@@ -129,9 +142,11 @@
         window.location.assign(answer.redirect);
         return;
       }
-      if (answer.challenge) {
-        challenge = answer.challenge;
-        form.elements.challenge_id.value = challenge.id;
+      if (answer.challenge) {  /* a new challenge starts again from "look straight" */
+        prompt = answer.challenge.prompt;
+        form.elements.challenge_id.value = prompt.challenge_id;
+        form.elements.step.value = prompt.index;
+        form.elements.nonce.value = prompt.nonce;
       }
       startButton.textContent = texts.again;
     } catch (error) {

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('biometrics', '0001_initial'),
+        ('biometrics', '0002_challenge_prompts'),
     ]
 
     operations = [
