@@ -164,10 +164,11 @@ def test_an_enrolment_is_kept_only_with_its_event(member, monkeypatch) -> None:
 
     monkeypatch.setattr(services, "_event", failing_event)
     with pytest.raises(DatabaseError):
-        enrolment_submit(
-            participant=member,
-            challenge_id=challenge(member).pk,
-            frames=LIVE,
+        prompt_by_prompt(
+            member,
+            challenge(member).pk,
+            LIVE,
+            submit=enrolment_submit,
             registry_reference=embedding_of("obama2.jpg"),
         )
     assert not FaceEnrolment.objects.filter(participant=member).exists()
