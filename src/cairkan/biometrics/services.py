@@ -31,6 +31,7 @@ from cairkan.biometrics.models import (
     FaceStep,
     LivenessChallenge,
     Outcome,
+    Purpose,
     UnlockBooking,
     UnlockMethod,
 )
@@ -135,9 +136,12 @@ def face_status(*, participant: Participant, now: datetime | None = None) -> Fac
 def challenge_issue(
     *, participant: Participant, purpose: str, rng: random.Random | None = None
 ) -> LivenessChallenge:
-    """A fresh random challenge; refused while the face step is locked."""
+    """A fresh random challenge; refused while the face step is locked. Recovery is made
+    without the member's session and has its own limit (accounts), so the member's lock
+    neither stops it nor is it reached by it."""
     rules = policy()
-    if FaceStep.objects.filter(participant=participant, locked_at__isnull=False).exists():
+    locked = FaceStep.objects.filter(participant=participant, locked_at__isnull=False)
+    if purpose != Purpose.RECOVERY and locked.exists():
         raise FaceStepLocked
     return LivenessChallenge.objects.create(
         participant=participant,
@@ -185,11 +189,18 @@ def verification_submit(
     frames: Sequence[bytes],
     reference: Embedding | None = None,
     helper: Any = None,
+    own_step: bool = True,
 ) -> Verdict:
     """Judge one capture against a challenge and record it under the attempt policy.
 
-    ``reference`` defaults to the participant's enrolled face.
+    ``reference`` defaults to the participant's enrolled face. ``own_step=False`` is for
+    attempts made without the member's session (recovery): anyone who knows the member's
+    identity data can make them, so they never count towards, lock or wait on the
+    member's face step. The caller limits them on its own (``counted`` says whether this
+    one failed in a way that counts there).
     """
+    if not own_step:
+        return _submit_outside_step(participant, challenge_id, frames, reference)
     challenge = LivenessChallenge.objects.filter(pk=challenge_id, participant=participant).first()
     if challenge is None:
         raise ChallengeInvalid("challenge_unknown")
@@ -269,6 +280,87 @@ def verification_submit(
         locked=step.locked_at is not None,
         embedding=embedding,
     )
+
+
+def _submit_outside_step(
+    participant: Participant, challenge_id: Any, frames: Sequence[bytes], reference: Any
+) -> Verdict:
+    challenge = LivenessChallenge.objects.filter(pk=challenge_id, participant=participant).first()
+    if challenge is None:
+        raise ChallengeInvalid("challenge_unknown")
+    if reference is None:
+        enrolment = FaceEnrolment.objects.filter(participant=participant).first()
+        if enrolment is None:
+            raise FaceError("not_enrolled")
+        reference = enrolment.vector
+    outcome, quality, reason, dist, embedding = _judge(frames, challenge.steps, reference)
+    now = timezone.now()
+    with transaction.atomic():
+        challenge = LivenessChallenge.objects.select_for_update().get(pk=challenge.pk)
+        if challenge.used_at is not None:
+            raise ChallengeInvalid("challenge_used")
+        if challenge.expires_at < now:
+            raise ChallengeInvalid("challenge_expired")
+        challenge.used_at = now
+        challenge.save(update_fields=["used_at"])
+        try:
+            FaceAttempt.objects.create(
+                participant=participant,
+                challenge=challenge,
+                purpose=challenge.purpose,
+                outcome=outcome,
+                counted=False,  # not towards the member's face step
+                quality=list(quality),
+                liveness_reason=reason,
+                distance=dist,
+            )
+        except IntegrityError:
+            raise ChallengeInvalid("challenge_used") from None
+        _event(
+            participant,
+            FaceEvent.Kind.ATTEMPT,
+            f"{challenge.purpose} without the member's session: {outcome}",
+            actor="system",
+            outcome=outcome,
+            counted=False,
+            quality=list(quality),
+            liveness=reason,
+            distance=dist,
+        )
+    return Verdict(
+        outcome=outcome,
+        counted=outcome in COUNTED_OUTCOMES,
+        quality=quality,
+        liveness_reason=reason,
+        distance=dist,
+        failures_left=0,  # the caller's own limit says
+        locked=False,
+        embedding=embedding,
+    )
+
+
+def face_step_reset_unowned(*, participant: Participant, reason: str) -> None:
+    """An unenrolled account was replaced: the failures and the lock its holder caused
+    (and a video call booked in its name) are not the new holder's. Once a face is
+    enrolled the step is the member's and stays as it is."""
+    with transaction.atomic():
+        if FaceEnrolment.objects.filter(participant=participant).exists():
+            return
+        step = FaceStep.objects.select_for_update().filter(participant=participant).first()
+        cancelled = UnlockBooking.objects.filter(
+            participant=participant, status=UnlockBooking.Status.BOOKED
+        ).update(status=UnlockBooking.Status.CANCELLED, note=reason)
+        if step is None or (step.counted_failures == 0 and step.locked_at is None):
+            return
+        step.counted_failures, step.locked_at, step.self_unlocks = 0, None, 0
+        step.save()
+        _event(
+            participant,
+            FaceEvent.Kind.UNLOCKED,
+            reason,
+            actor="system",
+            bookings_cancelled=cancelled,
+        )
 
 
 def enrolment_submit(
