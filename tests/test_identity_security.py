@@ -237,9 +237,7 @@ def test_the_member_registers_again_with_the_phone_of_their_unfinished_account()
     first = register()
     registration = services.registration_start(**RINA, client="10.8.0.1")
     assert (
-        services.registration_send_code(
-            registration=registration, channel="sms", destination=PHONE
-        )
+        services.registration_send_code(registration=registration, channel="sms", destination=PHONE)
         == PHONE
     )
     services.registration_verify_code(
@@ -274,9 +272,7 @@ def test_a_stranger_recovering_cannot_lock_the_members_face_step(client: Client)
     for _ in range(3):
         assert client.get("/pulihkan/wajah/").status_code == 200
         challenge = LivenessChallenge.objects.filter(purpose="recovery").latest("issued_at")
-        LivenessChallenge.objects.filter(pk=challenge.pk).update(
-            steps=["turn_left", "turn_right"]
-        )
+        LivenessChallenge.objects.filter(pk=challenge.pk).update(steps=["turn_left", "turn_right"])
         posted = {"purpose": "recovery", "challenge_id": str(challenge.pk), "frames": live_frames()}
         answers.append(client.post("/wajah/kirim/", posted, **JSON).json())
     assert [a["outcome"] for a in answers] == ["failed_match", "failed_match", "locked"]
@@ -351,7 +347,8 @@ def test_the_client_address_comes_from_the_trusted_hops(settings) -> None:
 def test_behind_the_proxy_one_client_does_not_lock_out_the_others(settings) -> None:
     settings.CAIRKAN_TRUSTED_PROXY_HOPS = 1
     account = register()
-    KnownDevice.objects.create(account=account, device_hash=services.device_hash("rina-phone-0123456789"))
+    device = "rina-phone-0123456789"
+    KnownDevice.objects.create(account=account, device_hash=services.device_hash(device))
     proxy = {"REMOTE_ADDR": "10.0.0.254"}
     attacker = Client(**proxy, HTTP_X_FORWARDED_FOR="203.0.113.66")
     for n in range(20):
@@ -360,7 +357,7 @@ def test_behind_the_proxy_one_client_does_not_lock_out_the_others(settings) -> N
     forged = Client(**proxy, HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.66")
     assert forged.post("/masuk/", {"identifier": PHONE, "password": STRONG}).status_code == 429
     member = Client(**proxy, HTTP_X_FORWARDED_FOR="198.51.100.20")
-    member.cookies["cairkan_device"] = "rina-phone-0123456789"
+    member.cookies["cairkan_device"] = device
     assert member.post("/masuk/", {"identifier": PHONE, "password": STRONG})["Location"] == (
         "/akun/"
     )

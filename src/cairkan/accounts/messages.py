@@ -81,7 +81,12 @@ WARNINGS = {
 
 
 # Every limit answers alike: "too many tries, try again at HH.MM" (on another day, with it).
-THROTTLED = ("login_throttled", "identity_throttled", "code_send_throttled", "recovery_face_throttled")
+THROTTLED = (
+    "login_throttled",
+    "identity_throttled",
+    "code_send_throttled",
+    "recovery_face_throttled",
+)
 TRY_AGAIN_ON = _("Too many tries. For your safety, try again on %(day)s at %(time)s.")
 
 

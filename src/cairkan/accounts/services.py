@@ -15,7 +15,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import structlog
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
@@ -228,7 +227,8 @@ def registration_start(
 
 def _refuse_if_owned(participant: Participant) -> None:
     """The member's account is theirs once their face is enrolled: no new registration."""
-    if face_enrolled(participant) and MemberAccount.objects.filter(participant=participant).exists():
+    owned = MemberAccount.objects.filter(participant=participant).exists()
+    if owned and face_enrolled(participant):
         raise AccountError("already_registered")
 
 
