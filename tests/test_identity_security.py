@@ -283,6 +283,7 @@ def test_a_stranger_recovering_cannot_lock_the_members_face_step(client: Client)
     assert challenge_issue(participant=account.participant, purpose="claim")
     # The stranger's own lock holds: no new recovery challenge today.
     assert client.get("/pulihkan/wajah/")["Location"] == "/pulihkan/"
+    assert "pukul" in client.get("/pulihkan/").content.decode()
 
 
 def test_only_the_members_session_books_a_video_call(client: Client) -> None:
