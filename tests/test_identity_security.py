@@ -195,6 +195,8 @@ def test_the_api_balance_waits_for_the_face_too(client: Client) -> None:
 
 def test_the_real_member_replaces_a_squatters_unenrolled_account(client: Client) -> None:
     squatter = register(phone="+6281299990001", client="10.5.0.1")
+    squatters_browser = Client()
+    squatters_browser.force_login(squatter.user)
     FaceStep.objects.create(
         participant=squatter.participant, counted_failures=3, locked_at=timezone.now()
     )
@@ -217,6 +219,9 @@ def test_the_real_member_replaces_a_squatters_unenrolled_account(client: Client)
             identifier="+6281299990001", password=STRONG, client="10.5.0.1", device_id="x"
         )
     assert gone.value.code == "login_wrong"
+    assert squatters_browser.get("/akun/")["Location"].startswith("/masuk/")  # logged out
+    squatter.user.refresh_from_db()
+    assert not squatter.user.is_active and not squatter.user.has_usable_password()
 
 
 def test_an_enrolled_account_is_the_members_and_blocks_a_new_registration() -> None:

@@ -333,10 +333,15 @@ def registration_set_password(*, registration: Registration, password: str) -> M
 
 
 def _account_replace(old: MemberAccount, registration: Registration) -> None:
-    """Remove an unenrolled account (its user, devices and API tokens go with it) for a
-    registration that passed the same checks, and say so in the audit trail."""
-    old_id, participant = old.pk, old.participant
-    old.user.delete()
+    """Remove an unenrolled account (its devices and API tokens go with it) for a
+    registration that passed the same checks, and say so in the audit trail. Its user
+    stays, disabled and renamed, for whatever record points at it; its sessions end."""
+    old_id, participant, user = old.pk, old.participant, old.user
+    old.delete()
+    user.username = f"replaced-{user.pk}"
+    user.is_active = False
+    user.set_unusable_password()
+    user.save(update_fields=["username", "is_active", "password"])
     face_step_reset_unowned(participant=participant, reason="unenrolled account replaced")
     AccountEvent.objects.create(
         participant=participant,
