@@ -517,8 +517,14 @@ def recovery_face_submit(
         raise
     if not verdict.counted:
         throttle.give_back(ticket)
+    left = recovery_face_tries_left(account=account, client=client)
+    return dataclasses.replace(verdict, failures_left=left, locked=left == 0)
+
+
+def recovery_face_tries_left(*, account: MemberAccount, client: str) -> int:
+    limits = _recovery_face_limits(account, client)
     left = min(limit.failures - throttle.recent_count(limit, key) for limit, key in limits)
-    return dataclasses.replace(verdict, failures_left=max(left, 0), locked=left <= 0)
+    return max(left, 0)
 
 
 def recovery_send_phone_code(*, new_phone: str, client: str = "", session: str = "") -> str:

@@ -28,7 +28,12 @@ from cairkan.accounts.clients import client_address
 from cairkan.accounts.messages import MESSAGES as ACCOUNT_MESSAGES
 from cairkan.accounts.messages import message_for
 from cairkan.accounts.models import Registration
-from cairkan.accounts.services import AccountError, recovery_face_allowed, recovery_face_submit
+from cairkan.accounts.services import (
+    AccountError,
+    recovery_face_allowed,
+    recovery_face_submit,
+    recovery_face_tries_left,
+)
 from cairkan.biometrics import runtime
 from cairkan.biometrics.engine import UnreadableImage, assess_quality, decode_image
 from cairkan.biometrics.engine.faces import Embedding
@@ -188,7 +193,7 @@ def face_page(
         "challenge_data": _challenge_data(challenge),
         "steps": [str(STEPS.get(step, step)) for step in challenge.steps],
         "tester": tester,
-        "failures_left": face_status(participant=participant).failures_left,
+        "failures_left": _failures_left(request, participant, purpose),
         "error": error,
         "texts": {
             "front": _("Look straight at the camera"),
@@ -203,6 +208,14 @@ def face_page(
         **(extra or {}),
     }
     return render(request, "web/face.html", context, status=status)
+
+
+def _failures_left(request: HttpRequest, participant: Participant, purpose: str) -> int:
+    """The member's face step, or (recovering, without their session) recovery's own."""
+    account = recovery_account(request) if purpose == Purpose.RECOVERY else None
+    if account is not None:
+        return recovery_face_tries_left(account=account, client=client_address(request))
+    return face_status(participant=participant).failures_left
 
 
 def _recovery_refused(request: HttpRequest) -> HttpResponse | None:
