@@ -40,7 +40,7 @@ def prepare(fixture: Path) -> None:
 
     from cairkan.accounts.models import MemberAccount
     from cairkan.api.auth import issue_token
-    from cairkan.biometrics.models import FaceAttempt, LivenessChallenge
+    from cairkan.biometrics.models import FaceAttempt, FaceEnrolment, LivenessChallenge
     from cairkan.claims.drafts import draft_for
     from cairkan.claims.models import DocumentUpload
     from cairkan.claims.services import ClaimError, ClaimRequest, claim_preview, claim_submit
@@ -71,6 +71,10 @@ def prepare(fixture: Path) -> None:
         user = user_model.objects.create_user(username=f"bench-{participant.pk}")
         account = MemberAccount.objects.create(
             user=user, participant=participant, phone=f"+62899{participant.pk:08d}"
+        )
+        # Enrolled, as every member who files is: an unenrolled account reads no balance.
+        FaceEnrolment.objects.create(
+            participant=participant, embedding=bytes(1024), registry_distance=0.3
         )
         challenge = LivenessChallenge.objects.create(
             participant=participant,

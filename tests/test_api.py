@@ -14,6 +14,7 @@ from django.utils import timezone
 from PIL import Image
 
 from cairkan.accounts import services as accounts
+from cairkan.biometrics.models import FaceEnrolment
 from cairkan.claims.models import Claim
 from cairkan.members.models import Participant
 from claim_steps import face_check_passed
@@ -69,8 +70,10 @@ def test_openapi_document_is_served(client: Client) -> None:
     assert client.get("/api/docs").status_code == 200
 
 
-def test_balance_needs_a_token(client: Client, api: Client) -> None:
+def test_balance_needs_a_token(client: Client, api: Client, rina: Participant) -> None:
     assert Client().get("/api/me/balance").status_code == 401
+    assert api.get("/api/me/balance").status_code == 403  # no enrolled face yet (issue 9 H3)
+    FaceEnrolment.objects.create(participant=rina, embedding=b"\0" * 1024, registry_distance=0.3)
     body = api.get("/api/me/balance").json()
     assert body["kpj"] == ["23000000101"] and body["balance"] > 1_000_000
 

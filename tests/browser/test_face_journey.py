@@ -137,13 +137,12 @@ def test_a_photo_held_to_the_camera_fails_three_times_then_the_face_step_locks(
 ) -> None:
     account = enrolled_rina()
     page = static_page
-    # An enrolled member who lost their password: identity, then the live face check
-    # against the enrolled face (the face step a registered member meets on the site).
-    page.goto(live_server.url + "/pulihkan/")
-    fill_identity(page)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").first.click()
-    expect(page).to_have_url(re.compile(r"^[^?]*/pulihkan/wajah/$"))
+    # An enrolled member, logged in, at their claim's live face check against the
+    # enrolled face. (Recovery's attempts, made without the member's session, have a
+    # limit of their own and never lock this step: tests/test_identity_security.py.)
+    log_in(page, live_server.url, PHONE)
+    page.goto(live_server.url + "/klaim/wajah/")
+    expect(page).to_have_url(re.compile(r"^[^?]*/klaim/wajah/$"))
     expect(page.get_by_text(id_text("You have %(left)s tries left.") % {"left": 3})).to_be_visible()
 
     failed = indonesian(OUTCOMES["failed_liveness"])
@@ -183,7 +182,7 @@ def test_a_photo_held_to_the_camera_fails_three_times_then_the_face_step_locks(
     expect(page.get_by_role("heading", name=id_text("3. At the office counter"))).to_be_visible()
     expect(page.get_by_text(re.compile("Mall Pelayanan Publik Amuntai"))).to_be_visible()
     # The page again: still locked, no new challenge.
-    page.goto(live_server.url + "/pulihkan/wajah/")
+    page.goto(live_server.url + "/klaim/wajah/")
     expect(page).to_have_url(re.compile(r"^[^?]*/wajah/terkunci/$"))
     weigh(page, "face locked (/wajah/terkunci/)")
     violations = audit(page)

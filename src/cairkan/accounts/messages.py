@@ -32,6 +32,11 @@ MESSAGES = {
     "mother_name_mismatch": _(
         "Your mother's maiden name does not match BPJS Ketenagakerjaan's records."
     ),
+    # After a NIK's first failed check of the day: one answer, naming no field, so repeated
+    # guesses cannot tell which answers were right.
+    "identity_mismatch": _(
+        "These details do not match the population registry and BPJS Ketenagakerjaan's records. Check each one against your e-KTP and your KPJ card."
+    ),
     "already_registered": _(
         "You already have a Cairkan account. Log in, or use 'Forgot password' if you cannot."
     ),
@@ -52,7 +57,10 @@ MESSAGES = {
     "login_throttled": _("Too many tries. For your safety, try again at %(time)s."),
     "not_registered": _("There is no Cairkan account for this member yet. Register first."),
     "recovery_needs_face": _(
-        "This account has no enrolled face, so it cannot be recovered online. Visit a branch office with your e-KTP."
+        "This account has no enrolled face yet, so it cannot be recovered. Register again with your data: the new registration replaces the unfinished account."
+    ),
+    "face_not_enrolled": _(
+        "Enrol your face first: your balance and KPJ numbers are shown once your face matches your e-KTP photo."
     ),
     "recovery_face_expired": _("The face check was more than 10 minutes ago. Please do it again."),
     "step_out_of_order": _("Please finish the previous step first."),
@@ -72,9 +80,25 @@ WARNINGS = {
 }
 
 
+# Every limit answers alike: "too many tries, try again at HH.MM" (on another day, with it).
+THROTTLED = (
+    "login_throttled",
+    "identity_throttled",
+    "code_send_throttled",
+    "recovery_face_throttled",
+)
+TRY_AGAIN_ON = _("Too many tries. For your safety, try again on %(day)s at %(time)s.")
+
+
+def is_throttled(error: AccountError) -> bool:
+    return error.code in THROTTLED
+
+
 def message_for(error: AccountError) -> str:
-    text = str(MESSAGES.get(error.code, _("Something went wrong. Please try again.")))
-    if error.code == "login_throttled":
+    if is_throttled(error):
         until = timezone.localtime(error.params["until"])
-        text = text % {"time": formats.time_format(until, "H:i")}
-    return text
+        time = formats.time_format(until, "H:i")
+        if until.date() != timezone.localdate():
+            return str(TRY_AGAIN_ON) % {"day": formats.date_format(until, "l, j F"), "time": time}
+        return str(MESSAGES["login_throttled"]) % {"time": time}
+    return str(MESSAGES.get(error.code, _("Something went wrong. Please try again.")))

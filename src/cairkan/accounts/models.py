@@ -80,6 +80,9 @@ class OneTimeCode(models.Model):
     code_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
+    # A new-device code confirms that device only (a hash of its id; blank for others),
+    # so two devices logging in at once each get a code of their own.
+    device_hash = models.CharField(max_length=64, blank=True, default="")
     wrong_tries = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(null=True, blank=True)
 
@@ -120,3 +123,26 @@ class ThrottleEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key}"
+
+
+class AccountEvent(models.Model):
+    """The audit trail of accounts: who replaced whose unfinished account, and when.
+
+    The participant is who the account is for; ``data`` holds ids, never contacts."""
+
+    class Kind(models.TextChoices):
+        REPLACED = "replaced", _("unenrolled account replaced by a new registration")
+
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    reason = models.CharField(max_length=200)
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("account event")
+        verbose_name_plural = _("account events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} {self.kind}"

@@ -6,6 +6,7 @@ Bahasa Indonesia (``messages.py``); nothing the member typed is thrown away.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections.abc import Sequence
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import structlog
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
@@ -22,9 +24,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from cairkan.accounts import codes, throttle
-from cairkan.accounts.models import KnownDevice, MemberAccount, OneTimeCode, Registration
+from cairkan.accounts.models import (
+    AccountEvent,
+    KnownDevice,
+    MemberAccount,
+    OneTimeCode,
+    Registration,
+)
+from cairkan.accounts.selectors import face_enrolled
 from cairkan.biometrics.engine.faces import Embedding
-from cairkan.biometrics.services import Verdict, enrolment_submit
+from cairkan.biometrics.services import (
+    Verdict,
+    enrolment_submit,
+    face_step_reset_unowned,
+    verification_submit,
+)
 from cairkan.integrations import loading
 from cairkan.integrations.registry.base import (
     PersonNotFound,
@@ -42,6 +56,28 @@ REGISTRATION_TTL = timedelta(days=2)
 ACCOUNT_LIMIT = throttle.Limit("login_account", 5, timedelta(minutes=15))
 CLIENT_LIMIT = throttle.Limit("login_client", 20, timedelta(minutes=15))
 GLOBAL_LIMIT = throttle.Limit("login_global", 1000, timedelta(minutes=1))
+# Identity checks (registration, recovery) are guesses at a member's data when they fail:
+# a mother's maiden name is the only secret in them, and it is a short list of names.
+IDENTITY_NIK_LIMIT = throttle.Limit("identity_nik", 5, timedelta(hours=1))
+IDENTITY_NIK_DAY_LIMIT = throttle.Limit("identity_nik_day", 10, timedelta(days=1))
+IDENTITY_CLIENT_LIMIT = throttle.Limit("identity_client", 20, timedelta(hours=1))
+# Refusals that say which typed field is wrong; after a NIK's first failure of the day
+# they become one answer ("identity_mismatch"), so guesses learn nothing field by field.
+IDENTITY_MISMATCHES = frozenset(
+    {
+        "kpj_unknown",
+        "kpj_not_yours",
+        "nik_not_in_registry",
+        "birth_date_mismatch",
+        "name_mismatch",
+        "mother_name_mismatch",
+    }
+)
+# Recovery's face attempts come from whoever knows the member's identity data, so they
+# have limits of their own and never touch the member's face step (biometrics).
+RECOVERY_FACE_LIMIT = throttle.Limit("recovery_face", 3, timedelta(days=1))  # NIK + client
+RECOVERY_FACE_NIK_LIMIT = throttle.Limit("recovery_face_nik", 10, timedelta(days=1))
+log = structlog.get_logger(__name__)
 # Compared against when the identifier is unknown, so a wrong login costs the same time.
 _DUMMY_HASH = make_password("not-a-real-password")
 
@@ -80,9 +116,54 @@ def _registry(nik: str) -> RegistryPerson:
 
 
 def check_identity(
+    *,
+    nik: str,
+    kpj: str,
+    full_name: str,
+    birth_date: date,
+    mother_maiden_name: str,
+    client: str = "",
+) -> IdentityCheck:
+    """The member is who they say: registry and membership data agree with what was typed.
+
+    Limited per NIK and per client address; a failure is counted before the data is
+    compared, so parallel guesses cannot slip under the limit either."""
+    nik_key = normalize_number(nik)
+    limits = [
+        (IDENTITY_NIK_LIMIT, nik_key),
+        (IDENTITY_NIK_DAY_LIMIT, nik_key),
+        (IDENTITY_CLIENT_LIMIT, client or "unknown"),
+    ]
+    failed_before = throttle.recent_count(IDENTITY_NIK_DAY_LIMIT, nik_key) > 0
+    try:
+        ticket = throttle.take(limits)
+    except throttle.Throttled as exc:
+        raise AccountError("identity_throttled", until=exc.until) from None
+    try:
+        check = _compare_identity(
+            nik=nik,
+            kpj=kpj,
+            full_name=full_name,
+            birth_date=birth_date,
+            mother_maiden_name=mother_maiden_name,
+        )
+    except AccountError as exc:
+        if exc.code not in IDENTITY_MISMATCHES:
+            throttle.give_back(ticket)  # the registry was down, or the person died: no guess
+            raise
+        if failed_before:
+            raise AccountError("identity_mismatch") from None
+        raise
+    except BaseException:
+        throttle.give_back(ticket)
+        raise
+    throttle.give_back(ticket)
+    return check
+
+
+def _compare_identity(
     *, nik: str, kpj: str, full_name: str, birth_date: date, mother_maiden_name: str
 ) -> IdentityCheck:
-    """The member is who they say: registry and membership data agree with what was typed."""
     nik, kpj = normalize_number(nik), normalize_number(kpj)
     membership = Membership.objects.select_related("participant").filter(kpj=kpj).first()
     if membership is None:
@@ -112,22 +193,37 @@ def check_identity(
 
 
 def registration_start(
-    *, nik: str, kpj: str, full_name: str, birth_date: date, mother_maiden_name: str
+    *,
+    nik: str,
+    kpj: str,
+    full_name: str,
+    birth_date: date,
+    mother_maiden_name: str,
+    client: str = "",
+    previous: Registration | None = None,
 ) -> Registration:
+    """Start a data update once the identity checks pass.
+
+    An account blocks a new registration only once its face is enrolled: before that,
+    whoever made it may be a stranger who knew the member's data, and the real member
+    registering again replaces it (``registration_set_password``). Registrations of
+    other sessions are left alone, so nobody can cancel the member's own by starting
+    one; ``previous`` is this session's earlier one, which starting again replaces.
+    """
     check = check_identity(
         nik=nik,
         kpj=kpj,
         full_name=full_name,
         birth_date=birth_date,
         mother_maiden_name=mother_maiden_name,
+        client=client,
     )
-    if MemberAccount.objects.filter(participant=check.participant).exists():
-        raise AccountError("already_registered")
+    _refuse_if_owned(check.participant)
     with transaction.atomic():
-        # Starting again replaces an unfinished registration instead of piling them up.
-        Registration.objects.filter(participant=check.participant).exclude(
-            step=Registration.Step.DONE
-        ).delete()
+        if previous is not None:
+            Registration.objects.filter(pk=previous.pk).exclude(
+                step=Registration.Step.DONE
+            ).delete()
         return Registration.objects.create(
             participant=check.participant,
             registry_name=check.registry.full_name,
@@ -136,12 +232,24 @@ def registration_start(
         )
 
 
-def _contact(channel: str, destination: str) -> str:
+def _refuse_if_owned(participant: Participant) -> None:
+    """The member's account is theirs once their face is enrolled: no new registration."""
+    owned = MemberAccount.objects.filter(participant=participant).exists()
+    if owned and face_enrolled(participant):
+        raise AccountError("already_registered")
+
+
+def _contact(channel: str, destination: str, *, replacing: Participant | None = None) -> str:
+    """The contact in its stored form, unless another account uses it. The unenrolled
+    account of ``replacing`` does not count: the registration under way replaces it."""
+    others = MemberAccount.objects.all()
+    if replacing is not None:
+        others = others.exclude(participant=replacing)
     if channel == "sms":
         phone = normalize_phone(destination)
         if not PHONE.match(phone):
             raise AccountError("phone_format")
-        if MemberAccount.objects.filter(phone=phone).exists():
+        if others.filter(phone=phone).exists():
             raise AccountError("phone_taken")
         return phone
     if channel == "email":
@@ -149,18 +257,33 @@ def _contact(channel: str, destination: str) -> str:
             validate_email(destination)
         except ValidationError:
             raise AccountError("email_format") from None
-        if MemberAccount.objects.filter(email__iexact=destination).exists():
+        if others.filter(email__iexact=destination).exists():
             raise AccountError("email_taken")
         return destination.strip().casefold()
     raise AccountError("channel_unknown")
 
 
-def registration_send_code(*, registration: Registration, channel: str, destination: str) -> str:
-    contact = _contact(channel, destination)
+def _code_error(exc: codes.CodeError) -> AccountError:
+    if exc.until is not None:
+        return AccountError(exc.code, until=exc.until)
+    return AccountError(exc.code)
+
+
+def registration_send_code(
+    *, registration: Registration, channel: str, destination: str, client: str = ""
+) -> str:
+    _refuse_if_owned(registration.participant)
+    contact = _contact(channel, destination, replacing=registration.participant)
     try:
-        codes.send_code(purpose=OneTimeCode.Purpose.CONTACT, destination=contact, channel=channel)
+        codes.send_code(
+            purpose=OneTimeCode.Purpose.CONTACT,
+            destination=contact,
+            channel=channel,
+            client=client,
+            session=f"registration:{registration.pk}",
+        )
     except codes.CodeError as exc:
-        raise AccountError(exc.code) from None
+        raise _code_error(exc) from None
     if channel == "sms":
         registration.phone, registration.phone_verified = contact, False
     else:
@@ -176,7 +299,7 @@ def registration_verify_code(*, registration: Registration, channel: str, code: 
     try:
         codes.verify_code(purpose=OneTimeCode.Purpose.CONTACT, destination=destination, code=code)
     except codes.CodeError as exc:
-        raise AccountError(exc.code) from None
+        raise _code_error(exc) from None
     if channel == "sms":
         registration.phone_verified = True
     else:
@@ -187,6 +310,8 @@ def registration_verify_code(*, registration: Registration, channel: str, code: 
 
 
 def registration_set_password(*, registration: Registration, password: str) -> MemberAccount:
+    """Create the account; an unenrolled account of the same member is replaced by it
+    (audited), an enrolled one refuses."""
     if registration.step != Registration.Step.PASSWORD:
         raise AccountError("step_out_of_order")
     user_model = get_user_model()
@@ -196,10 +321,16 @@ def registration_set_password(*, registration: Registration, password: str) -> M
     except ValidationError as exc:
         raise AccountError("password_weak", reasons=list(exc.messages)) from None
     with transaction.atomic():
+        # The participant's row serialises two registrations finishing at once.
+        participant = Participant.objects.select_for_update().get(pk=registration.participant_id)
+        _refuse_if_owned(participant)
+        existing = MemberAccount.objects.filter(participant=participant).first()
+        if existing is not None:
+            _account_replace(existing, registration)
         user = user_model.objects.create_user(username=username, password=password)
         account = MemberAccount.objects.create(
             user=user,
-            participant=registration.participant,
+            participant=participant,
             phone=registration.phone if registration.phone_verified else None,
             email=registration.email if registration.email_verified else None,
         )
@@ -247,6 +378,31 @@ def registration_face_enrol(
     )
 
 
+def _account_replace(old: MemberAccount, registration: Registration) -> None:
+    """Remove an unenrolled account (its devices and API tokens go with it) for a
+    registration that passed the same checks, and say so in the audit trail. Its user
+    stays, disabled and renamed, for whatever record points at it; its sessions end."""
+    old_id, participant, user = old.pk, old.participant, old.user
+    old.delete()
+    user.username = f"replaced-{user.pk}"
+    user.is_active = False
+    user.set_unusable_password()
+    user.save(update_fields=["username", "is_active", "password"])
+    face_step_reset_unowned(participant=participant, reason="unenrolled account replaced")
+    AccountEvent.objects.create(
+        participant=participant,
+        kind=AccountEvent.Kind.REPLACED,
+        reason="a new registration passed the identity checks before any face was enrolled",
+        data={"replaced_account": old_id, "registration": registration.pk},
+    )
+    log.warning(
+        "account_replaced",
+        participant=participant.pk,
+        replaced_account=old_id,
+        registration=registration.pk,
+    )
+
+
 # --- login --------------------------------------------------------------------------------
 
 
@@ -272,44 +428,62 @@ class LoginResult:
     code_sent_to: str = ""
 
 
+def _login_key(identifier: str, account: MemberAccount | None) -> str:
+    """What the per-account limit counts on: the account itself when the identifier names
+    one, however it was typed (0812-…, +62 812 …, upper case); else its normal form."""
+    if account is not None:
+        return f"account:{account.pk}"
+    identifier = identifier.strip()
+    return identifier.casefold() if "@" in identifier else normalize_phone(identifier)
+
+
 def login(*, identifier: str, password: str, client: str, device_id: str) -> LoginResult:
     """Check the password under the limits; an unknown device must confirm with a code."""
-    key = identifier.strip().casefold()
+    account = _find_account(identifier)
+    key = _login_key(identifier, account)
     limits = [(ACCOUNT_LIMIT, key), (CLIENT_LIMIT, client), (GLOBAL_LIMIT, "all")]
     try:
-        throttle.check(limits)
+        ticket = throttle.take(limits)
     except throttle.Throttled as exc:
         raise AccountError("login_throttled", until=exc.until) from None
-    account = _find_account(identifier)
     if account is None:
         get_user_model()().set_password(password)  # same work as a real check
     if account is None or not (account.user.is_active and account.user.check_password(password)):
-        throttle.record_failure(limits)
-        raise AccountError("login_wrong")
+        raise AccountError("login_wrong")  # the try taken above stays counted
+    throttle.give_back(ticket)
     throttle.forget(ACCOUNT_LIMIT, key)
-    if KnownDevice.objects.filter(account=account, device_hash=device_hash(device_id)).exists():
+    device = device_hash(device_id)
+    if KnownDevice.objects.filter(account=account, device_hash=device).exists():
         return LoginResult(account, True)
     channel, destination = ("sms", account.phone) if account.phone else ("email", account.email)
     assert destination is not None
     try:
         codes.send_code(
-            purpose=OneTimeCode.Purpose.NEW_DEVICE, destination=destination, channel=channel
+            purpose=OneTimeCode.Purpose.NEW_DEVICE,
+            destination=destination,
+            channel=channel,
+            device=device,
+            client=client,
         )
     except codes.CodeError as exc:
-        if exc.code != "code_resend_wait":  # a code sent a moment ago is still valid
-            raise AccountError(exc.code) from None
+        if exc.code != "code_resend_wait":  # this device's code of a moment ago still works
+            raise _code_error(exc) from None
     return LoginResult(account, False, mask(destination))
 
 
 def confirm_device(*, account: MemberAccount, code: str, device_id: str) -> None:
     destination = account.phone or account.email or ""
+    device = device_hash(device_id)
     try:
         codes.verify_code(
-            purpose=OneTimeCode.Purpose.NEW_DEVICE, destination=destination, code=code
+            purpose=OneTimeCode.Purpose.NEW_DEVICE,
+            destination=destination,
+            code=code,
+            device=device,
         )
     except codes.CodeError as exc:
-        raise AccountError(exc.code) from None
-    KnownDevice.objects.get_or_create(account=account, device_hash=device_hash(device_id))
+        raise _code_error(exc) from None
+    KnownDevice.objects.get_or_create(account=account, device_hash=device)
 
 
 def mask(destination: str) -> str:
@@ -324,34 +498,102 @@ def mask(destination: str) -> str:
 
 
 def recovery_identify(
-    *, nik: str, kpj: str, full_name: str, birth_date: date, mother_maiden_name: str
+    *,
+    nik: str,
+    kpj: str,
+    full_name: str,
+    birth_date: date,
+    mother_maiden_name: str,
+    client: str = "",
 ) -> MemberAccount:
     """Step one of recovery: the same identity checks as registration. Step two is a live
-    face match against the enrolled face (biometrics services, purpose recovery)."""
+    face match against the enrolled face (``recovery_face_submit``)."""
     check = check_identity(
         nik=nik,
         kpj=kpj,
         full_name=full_name,
         birth_date=birth_date,
         mother_maiden_name=mother_maiden_name,
+        client=client,
     )
     account = (
         MemberAccount.objects.select_related("user").filter(participant=check.participant).first()
     )
     if account is None:
         raise AccountError("not_registered")
-    if not hasattr(check.participant, "face_enrolment"):
+    if not face_enrolled(check.participant):
         raise AccountError("recovery_needs_face")
     return account
 
 
-def recovery_send_phone_code(*, new_phone: str) -> str:
+def _recovery_face_limits(account: MemberAccount, client: str) -> list[tuple[throttle.Limit, str]]:
+    nik = account.participant.nik
+    return [(RECOVERY_FACE_LIMIT, f"{nik}|{client}"), (RECOVERY_FACE_NIK_LIMIT, nik)]
+
+
+def recovery_face_allowed(*, account: MemberAccount, client: str) -> None:
+    """Raise ``recovery_face_throttled`` (with the time) once recovery's face tries for
+    this member, from this client or from all, are used up."""
+    try:
+        throttle.check(_recovery_face_limits(account, client))
+    except throttle.Throttled as exc:
+        raise AccountError("recovery_face_throttled", until=exc.until) from None
+
+
+def recovery_face_submit(
+    *,
+    account: MemberAccount,
+    challenge_id: Any,
+    index: Any,
+    nonce: str,
+    frames: Sequence[bytes],
+    client: str,
+) -> Verdict:
+    """Recovery's live face match. Made without the member's session, so a failure counts
+    under recovery's own limits (per NIK and client, per NIK) and never towards the
+    member's face step: a stranger with the member's data cannot lock their claims."""
+    limits = _recovery_face_limits(account, client)
+    try:
+        ticket = throttle.take(limits)
+    except throttle.Throttled as exc:
+        raise AccountError("recovery_face_throttled", until=exc.until) from None
+    try:
+        verdict = verification_submit(
+            participant=account.participant,
+            challenge_id=challenge_id,
+            index=index,
+            nonce=nonce,
+            frames=frames,
+            own_step=False,
+        )
+    except BaseException:
+        throttle.give_back(ticket)
+        raise
+    if not verdict.counted:
+        throttle.give_back(ticket)
+    left = recovery_face_tries_left(account=account, client=client)
+    return dataclasses.replace(verdict, failures_left=left, locked=left == 0)
+
+
+def recovery_face_tries_left(*, account: MemberAccount, client: str) -> int:
+    limits = _recovery_face_limits(account, client)
+    left = min(limit.failures - throttle.recent_count(limit, key) for limit, key in limits)
+    return max(left, 0)
+
+
+def recovery_send_phone_code(*, new_phone: str, client: str = "", session: str = "") -> str:
     """A code to the member's new number, to prove they hold it before it replaces the old."""
     phone = _contact("sms", new_phone)
     try:
-        codes.send_code(purpose=OneTimeCode.Purpose.RECOVERY, destination=phone, channel="sms")
+        codes.send_code(
+            purpose=OneTimeCode.Purpose.RECOVERY,
+            destination=phone,
+            channel="sms",
+            client=client,
+            session=session,
+        )
     except codes.CodeError as exc:
-        raise AccountError(exc.code) from None
+        raise _code_error(exc) from None
     return phone
 
 
@@ -379,7 +621,7 @@ def recovery_complete(
                 purpose=OneTimeCode.Purpose.RECOVERY, destination=phone, code=phone_code
             )
         except codes.CodeError as exc:
-            raise AccountError(exc.code) from None
+            raise _code_error(exc) from None
     with transaction.atomic():
         account.user.set_password(password)
         account.user.save(update_fields=["password"])

@@ -1,8 +1,12 @@
 """Two-level rate limits that say when they reset, like Warehouse's.
 
-A limit is a number of failures in a window, per scope (e.g. per account, per client
-address, global). Exceeding any answers "try again at HH:MM" with the earliest time
-all limits allow a new try; nothing is vague.
+A limit is a number of counted tries in a window, per scope (e.g. per account, per
+client address, global). Exceeding any answers "try again at HH:MM" with the earliest
+time all limits allow a new try; nothing is vague.
+
+``take`` counts a try *before* it is judged and ``give_back`` returns it when the try
+turns out fine: concurrent tries each see the others' rows, so a burst of parallel
+guesses cannot all slip under a limit that checks first and records afterwards.
 """
 
 from __future__ import annotations
@@ -34,17 +38,26 @@ def _key(value: str) -> str:
     return hashlib.sha256(value.casefold().encode()).hexdigest()
 
 
+def _free_at(limit: Limit, value: str, now: datetime, allowed: int) -> datetime | None:
+    """When fewer than ``allowed`` tries are left in the window, else None."""
+    recent = ThrottleEvent.objects.filter(
+        scope=limit.scope, key=_key(value), at__gt=now - limit.window
+    )
+    if recent.count() < allowed:
+        return None
+    # Free again when enough of the recent tries have aged out of the window.
+    times = sorted(recent.values_list("at", flat=True))
+    return max(times[len(times) - allowed] + limit.window, now)
+
+
 def check(limits: list[tuple[Limit, str]], now: datetime | None = None) -> None:
-    """Raise ``Throttled`` if any (limit, key) has used up its failures in its window."""
+    """Raise ``Throttled`` if any (limit, key) has used up its tries in its window."""
     now = now or timezone.now()
-    blocked: list[tuple[datetime, str]] = []
-    for limit, value in limits:
-        since = now - limit.window
-        recent = ThrottleEvent.objects.filter(scope=limit.scope, key=_key(value), at__gt=since)
-        if recent.count() >= limit.failures:
-            # Free again when enough of the recent failures have aged out of the window.
-            times = sorted(recent.values_list("at", flat=True))
-            blocked.append((times[len(times) - limit.failures] + limit.window, limit.scope))
+    blocked = [
+        (until, limit.scope)
+        for limit, value in limits
+        if (until := _free_at(limit, value, now, limit.failures)) is not None
+    ]
     if blocked:
         until, scope = max(blocked)
         raise Throttled(until, scope)
@@ -55,6 +68,39 @@ def record_failure(limits: list[tuple[Limit, str]], now: datetime | None = None)
     ThrottleEvent.objects.bulk_create(
         ThrottleEvent(scope=limit.scope, key=_key(value), at=now) for limit, value in limits
     )
+
+
+def take(limits: list[tuple[Limit, str]], now: datetime | None = None) -> list[int]:
+    """Count one try under every limit now; raise ``Throttled`` (counting nothing) if that
+    goes past any of them. Returns the ticket ``give_back`` takes."""
+    now = now or timezone.now()
+    # Written in autocommit, one row each, so a concurrent try already sees them.
+    ticket = [
+        ThrottleEvent.objects.create(scope=limit.scope, key=_key(value), at=now).pk
+        for limit, value in limits
+    ]
+    blocked = [
+        (until, limit.scope)
+        for limit, value in limits
+        if (until := _free_at(limit, value, now, limit.failures + 1)) is not None
+    ]
+    if blocked:
+        give_back(ticket)
+        until, scope = max(blocked)
+        raise Throttled(until, scope)
+    return ticket
+
+
+def give_back(ticket: list[int]) -> None:
+    """The try went well (or was never judged): it does not count."""
+    ThrottleEvent.objects.filter(pk__in=ticket).delete()
+
+
+def recent_count(limit: Limit, value: str, now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    return ThrottleEvent.objects.filter(
+        scope=limit.scope, key=_key(value), at__gt=now - limit.window
+    ).count()
 
 
 def forget(limit: Limit, value: str) -> None:

@@ -21,8 +21,10 @@ from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
 from cairkan.accounts import services as accounts
-from cairkan.accounts.messages import message_for
+from cairkan.accounts.clients import client_address
+from cairkan.accounts.messages import is_throttled, message_for
 from cairkan.accounts.models import MemberAccount
+from cairkan.accounts.selectors import verified_participant
 from cairkan.accounts.services import AccountError
 from cairkan.api.auth import TokenAuth, issue_token
 from cairkan.biometrics.frames import count_frames, frame_parts
@@ -156,7 +158,7 @@ def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
 
 @api.exception_handler(AccountError)
 def _account_error(request: HttpRequest, exc: AccountError) -> HttpResponse:
-    status = 429 if exc.code == "login_throttled" else 400
+    status = 429 if is_throttled(exc) else 403 if exc.code == "face_not_enrolled" else 400
     details = {"until": exc.params["until"].isoformat()} if "until" in exc.params else {}
     return _problem(request, status, exc.code, message_for(exc), details=details)
 
@@ -253,7 +255,7 @@ def login(request: HttpRequest, payload: LoginIn) -> Status[dict[str, Any]]:
     result = accounts.login(
         identifier=payload.identifier,
         password=payload.password,
-        client=request.META.get("REMOTE_ADDR", ""),
+        client=client_address(request),
         device_id=payload.device_id,
     )
     if result.device_confirmed:
@@ -266,7 +268,7 @@ def confirm(request: HttpRequest, payload: ConfirmIn) -> dict[str, Any]:
     result = accounts.login(
         identifier=payload.identifier,
         password=payload.password,
-        client=request.META.get("REMOTE_ADDR", ""),
+        client=client_address(request),
         device_id=payload.device_id,
     )
     if not result.device_confirmed:
@@ -289,7 +291,9 @@ class BalanceOut(Schema):
 def balance(request: HttpRequest) -> dict[str, Any]:
     account: MemberAccount = request.auth  # type: ignore[attr-defined]
     today = timezone.localdate()
-    participant = account.participant
+    participant = verified_participant(account=account)
+    if participant is None:  # an unenrolled account may be a stranger's: nothing to read
+        raise AccountError("face_not_enrolled")
     return {
         "balance": participant_balance(participant=participant, as_of=today),
         "as_of": today,

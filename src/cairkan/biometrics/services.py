@@ -41,6 +41,7 @@ from cairkan.biometrics.models import (
     FaceStep,
     LivenessChallenge,
     Outcome,
+    Purpose,
     UnlockBooking,
     UnlockMethod,
     UnlockSlot,
@@ -169,9 +170,12 @@ def challenge_issue(
     *, participant: Participant, purpose: str, rng: random.Random | None = None
 ) -> LivenessChallenge:
     """A fresh random challenge, its first prompt ("look straight") revealed; refused
-    while the face step is locked. Frames of the member's expired challenges go."""
+    while the face step is locked. Frames of the member's expired challenges go.
+    Recovery is made without the member's session and has its own limit (accounts), so
+    the member's lock neither stops it nor is it reached by it."""
     rules = policy()
-    if FaceStep.objects.filter(participant=participant, locked_at__isnull=False).exists():
+    locked = FaceStep.objects.filter(participant=participant, locked_at__isnull=False)
+    if purpose != Purpose.RECOVERY and locked.exists():
         raise FaceStepLocked
     now = timezone.now()
     ChallengeFrame.objects.filter(
@@ -220,6 +224,8 @@ def _usable(challenge: LivenessChallenge, participant: Participant, now: datetim
         raise ChallengeInvalid("challenge_used")
     if challenge.expires_at < now:
         raise ChallengeInvalid("challenge_expired")
+    if challenge.purpose == Purpose.RECOVERY:
+        return  # made without the member's session: the member's lock is not its business
     if FaceStep.objects.filter(participant=participant, locked_at__isnull=False).exists():
         raise FaceStepLocked
 
@@ -343,11 +349,16 @@ def verification_submit(
     frames: Sequence[bytes],
     reference: Embedding | None = None,
     helper: Any = None,
+    own_step: bool = True,
 ) -> Verdict:
     """Judge the capture with the last prompt's frames and record it under the attempt
     policy; the frames kept for the earlier prompts are deleted with the verdict.
 
-    ``reference`` defaults to the participant's enrolled face.
+    ``reference`` defaults to the participant's enrolled face. ``own_step=False`` is for
+    attempts made without the member's session (recovery): anyone who knows the member's
+    identity data can make them, so they never count towards, lock or wait on the
+    member's face step. The caller limits them on its own (``counted`` says whether this
+    one failed in a way that counts there).
     """
     challenge, prompt, answered = answer_check(
         participant=participant, challenge_id=challenge_id, index=index, nonce=nonce
@@ -368,6 +379,9 @@ def verification_submit(
     outcome, quality, reason, dist, embedding = _judge(
         [*earlier, frames], challenge.steps, reference
     )
+    judged = (outcome, quality, reason, dist, embedding)
+    if not own_step:
+        return _record_outside_step(participant, challenge, prompt.index, judged)
     rules = policy()
     now = timezone.now()
     with transaction.atomic():
@@ -441,6 +455,85 @@ def verification_submit(
         locked=step.locked_at is not None,
         embedding=embedding,
     )
+
+
+def _record_outside_step(
+    participant: Participant,
+    challenge: LivenessChallenge,
+    index: int,
+    judged: tuple[str, tuple[str, ...], str, float | None, Embedding | None],
+) -> Verdict:
+    """Record an attempt made without the member's session: never the member's step's."""
+    outcome, quality, reason, dist, embedding = judged
+    now = timezone.now()
+    with transaction.atomic():
+        challenge = LivenessChallenge.objects.select_for_update().get(pk=challenge.pk)
+        if challenge.used_at is not None:
+            raise ChallengeInvalid("challenge_used")
+        if challenge.expires_at < now:
+            raise ChallengeInvalid("challenge_expired")
+        challenge.used_at = now
+        challenge.save(update_fields=["used_at"])
+        challenge.prompts.filter(index=index).update(answered_at=now)
+        ChallengeFrame.objects.filter(prompt__challenge=challenge).delete()
+        try:
+            FaceAttempt.objects.create(
+                participant=participant,
+                challenge=challenge,
+                purpose=challenge.purpose,
+                outcome=outcome,
+                counted=False,  # not towards the member's face step
+                quality=list(quality),
+                liveness_reason=reason,
+                distance=dist,
+            )
+        except IntegrityError:
+            raise ChallengeInvalid("challenge_used") from None
+        _event(
+            participant,
+            FaceEvent.Kind.ATTEMPT,
+            f"{challenge.purpose} without the member's session: {outcome}",
+            actor="system",
+            outcome=outcome,
+            counted=False,
+            quality=list(quality),
+            liveness=reason,
+            distance=dist,
+        )
+    return Verdict(
+        outcome=outcome,
+        counted=outcome in COUNTED_OUTCOMES,
+        quality=quality,
+        liveness_reason=reason,
+        distance=dist,
+        failures_left=0,  # the caller's own limit says
+        locked=False,
+        embedding=embedding,
+    )
+
+
+def face_step_reset_unowned(*, participant: Participant, reason: str) -> None:
+    """An unenrolled account was replaced: the failures and the lock its holder caused
+    (and a video call booked in its name) are not the new holder's. Once a face is
+    enrolled the step is the member's and stays as it is."""
+    with transaction.atomic():
+        if FaceEnrolment.objects.filter(participant=participant).exists():
+            return
+        step = FaceStep.objects.select_for_update().filter(participant=participant).first()
+        cancelled = UnlockBooking.objects.filter(
+            participant=participant, status=UnlockBooking.Status.BOOKED
+        ).update(status=UnlockBooking.Status.CANCELLED, note=reason)
+        if step is None or (step.counted_failures == 0 and step.locked_at is None):
+            return
+        step.counted_failures, step.locked_at, step.self_unlocks = 0, None, 0
+        step.save()
+        _event(
+            participant,
+            FaceEvent.Kind.UNLOCKED,
+            reason,
+            actor="system",
+            bookings_cancelled=cancelled,
+        )
 
 
 def enrolment_submit(

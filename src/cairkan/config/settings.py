@@ -191,6 +191,12 @@ CAIRKAN_FACE_LIVENESS: dict[str, Any] = env.json("CAIRKAN_FACE_LIVENESS", defaul
 # challenge_ttl in seconds, self_unlocks, video-call slots.
 CAIRKAN_FACE_POLICY: dict[str, Any] = env.json("CAIRKAN_FACE_POLICY", default={})
 
+# --- Client addresses (docs/operating.md, "Behind a reverse proxy") ------------------------
+# How many proxies of ours stand in front of the web processes and append to
+# X-Forwarded-For; per-client limits key on the address the outermost one saw. 0: use
+# REMOTE_ADDR and ignore the header (anyone can send it).
+CAIRKAN_TRUSTED_PROXY_HOPS: int = env.int("CAIRKAN_TRUSTED_PROXY_HOPS", default=0)
+
 # --- Internationalisation ------------------------------------------------------------------
 # Members read Bahasa Indonesia first; English is the second language.
 LANGUAGE_CODE = "id"

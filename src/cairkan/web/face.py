@@ -26,8 +26,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from cairkan.accounts.clients import client_address
 from cairkan.accounts.messages import MESSAGES as ACCOUNT_MESSAGES
-from cairkan.accounts.services import registration_face_enrol
+from cairkan.accounts.messages import message_for
+from cairkan.accounts.services import (
+    AccountError,
+    recovery_face_allowed,
+    recovery_face_submit,
+    recovery_face_tries_left,
+    registration_face_enrol,
+)
 from cairkan.biometrics import runtime
 from cairkan.biometrics.engine import UnreadableImage, assess_quality, decode_image
 from cairkan.biometrics.engine.faces import Embedding
@@ -183,6 +191,10 @@ def face_page(
         return redirect("recover_password")
     if purpose == Purpose.CLAIM and not enrolled:
         return redirect("register_face")
+    if purpose == Purpose.RECOVERY:
+        refused = _recovery_refused(request)
+        if refused is not None:
+            return refused
     if prompt is None:
         try:
             prompt = challenge_prompt(
@@ -202,7 +214,7 @@ def face_page(
         "purpose": purpose,
         "prompt": _prompt_data(prompt),
         "tester": tester,
-        "failures_left": face_status(participant=participant).failures_left,
+        "failures_left": _failures_left(request, participant, purpose),
         "error": error,
         "texts": {
             "ready": _("Get ready"),
@@ -216,6 +228,28 @@ def face_page(
         **(extra or {}),
     }
     return render(request, "web/face.html", context, status=status)
+
+
+def _failures_left(request: HttpRequest, participant: Participant, purpose: str) -> int:
+    """The member's face step, or (recovering, without their session) recovery's own."""
+    account = recovery_account(request) if purpose == Purpose.RECOVERY else None
+    if account is not None:
+        return recovery_face_tries_left(account=account, client=client_address(request))
+    return face_status(participant=participant).failures_left
+
+
+def _recovery_refused(request: HttpRequest) -> HttpResponse | None:
+    """Recovery's own limit (never the member's face step): back to the recovery page,
+    told when to try again."""
+    account = recovery_account(request)
+    if account is None:
+        return redirect("recover")
+    try:
+        recovery_face_allowed(account=account, client=client_address(request))
+    except AccountError as exc:
+        messages.error(request, message_for(exc))
+        return redirect("recover")
+    return None
 
 
 @never_cache
@@ -347,8 +381,16 @@ def _face_submit(request: HttpRequest) -> HttpResponse:
                 tester_reference=tester,
                 **answer,
             )
+        elif purpose == Purpose.RECOVERY:
+            account = recovery_account(request)
+            assert account is not None  # _subject found it
+            verdict = recovery_face_submit(
+                account=account, frames=frames, client=client_address(request), **answer
+            )
         else:
             verdict = verification_submit(participant=participant, frames=frames, **answer)
+    except AccountError:  # recovery's own limit
+        return _answer(request, purpose, _recovery_locked_body(request), 429)
     except _Refusal as refusal:
         body = {
             "outcome": "error",
@@ -374,6 +416,8 @@ def _face_submit(request: HttpRequest) -> HttpResponse:
         return _answer(request, purpose, body, 400)
     if verdict.outcome == Outcome.PASSED:
         return _answer(request, purpose, _passed(request, participant, purpose))
+    if verdict.locked and purpose == Purpose.RECOVERY:
+        return _answer(request, purpose, _recovery_locked_body(request))
     if verdict.locked:
         return _answer(request, purpose, _locked_body())
     body = _retry(participant, purpose, verdict.outcome, verdict.quality, verdict.liveness_reason)
@@ -406,6 +450,20 @@ def _locked_body() -> dict[str, Any]:
         "message": str(LOCKED) % {"count": policy().max_failures},
         "redirect": reverse("face_locked"),
     }
+
+
+def _recovery_locked_body(request: HttpRequest) -> dict[str, Any]:
+    account = recovery_account(request)
+    try:
+        if account is not None:
+            recovery_face_allowed(account=account, client=client_address(request))
+    except AccountError as exc:
+        message = message_for(exc)
+    else:
+        message = _error("not_allowed")
+    if "application/json" in request.headers.get("Accept", ""):
+        messages.error(request, message)  # for the recovery page the script opens next
+    return {"outcome": "locked", "message": message, "redirect": reverse("recover")}
 
 
 def _passed(request: HttpRequest, participant: Participant, purpose: str) -> dict[str, Any]:
@@ -460,9 +518,13 @@ def _slot_days(slots: list[datetime]) -> list[dict[str, Any]]:
 
 @never_cache
 def face_locked(request: HttpRequest) -> HttpResponse:
-    participant, purpose = _any_subject(request)
-    if participant is None:
+    """The member's locked face step and its ways out. Only the member's own session sees
+    it or acts on it: someone recovering with the member's data has a lock of their own
+    and must not book a call or open a round in the member's name."""
+    account = member_account(request)
+    if account is None:
         return redirect(login_url(request))
+    participant, purpose = account.participant, Purpose.ENROLMENT
     status = face_status(participant=participant)
     error = ""
     if request.method == "POST":

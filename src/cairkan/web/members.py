@@ -28,8 +28,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from cairkan.accounts import services
-from cairkan.accounts.messages import WARNINGS, message_for
+from cairkan.accounts.clients import client_address
+from cairkan.accounts.messages import WARNINGS, is_throttled, message_for
 from cairkan.accounts.models import MemberAccount, Registration
+from cairkan.accounts.selectors import verified_participant
 from cairkan.accounts.services import AccountError
 from cairkan.biometrics.services import face_status
 from cairkan.claims.models import OPEN_STATUSES, Claim, ClaimDraft
@@ -127,7 +129,7 @@ def _identity_error(form: IdentityForm, error: AccountError) -> str:
 
 
 def _error_status(error: AccountError) -> int:
-    return 429 if error.code == "login_throttled" else 400
+    return 429 if is_throttled(error) else 400
 
 
 # --- registration -------------------------------------------------------------------------
@@ -159,17 +161,19 @@ def register(request: HttpRequest) -> HttpResponse:
             return _resume(registration)
         return _render(request, "register_identity.html", {"form": IdentityForm()})
     form = IdentityForm(request.POST)
-    error = ""
+    error, status = "", 400
     if form.is_valid():
         try:
-            registration = services.registration_start(**form.cleaned_data)
+            registration = services.registration_start(
+                **form.cleaned_data, client=client_address(request), previous=registration
+            )
         except AccountError as exc:
-            error = _identity_error(form, exc)
+            error, status = _identity_error(form, exc), _error_status(exc)
         else:
             request.session[REG_KEY] = registration.pk
             return redirect("register_contact")
     context = {"form": form, "error": error}
-    return _render(request, "register_identity.html", context, status=400)
+    return _render(request, "register_identity.html", context, status=status)
 
 
 def _warnings(registration: Registration) -> list[str]:
@@ -197,6 +201,7 @@ def register_contact(request: HttpRequest) -> HttpResponse:
     error, status = "", 200
     channel = "sms" if registration.phone else ("email" if registration.email else "")
     if request.method == "POST":
+        status = 400
         action = request.POST.get("action", "send")
         if action == "verify":
             channel = request.POST.get("channel", channel)
@@ -220,12 +225,13 @@ def register_contact(request: HttpRequest) -> HttpResponse:
                         registration=registration,
                         channel=send_form.cleaned_data["channel"],
                         destination=send_form.cleaned_data["destination"],
+                        client=client_address(request),
                     )
                 except AccountError as exc:
                     error = message_for(exc)
+                    status = _error_status(exc)
                 else:
                     return redirect("register_contact")
-        status = 400
     sent_to = registration.phone if channel == "sms" else registration.email
     context = {
         "registration": registration,
@@ -310,7 +316,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
             result = services.login(
                 identifier=form.cleaned_data["identifier"],
                 password=form.cleaned_data["password"],
-                client=request.META.get("REMOTE_ADDR", "unknown"),
+                client=client_address(request),
                 device_id=device,
             )
         except AccountError as exc:
@@ -373,22 +379,28 @@ def logout_page(request: HttpRequest) -> HttpResponse:
 def account_page(request: HttpRequest) -> HttpResponse:
     account: MemberAccount = request.member  # type: ignore[attr-defined]
     participant: Participant = account.participant
-    today = timezone.localdate()
     status = face_status(participant=participant)
-    enrolled = hasattr(participant, "face_enrolment")
-    context = {
+    context: dict[str, Any] = {
         "account": account,
         "participant": participant,
-        "memberships": Membership.objects.filter(participant=participant).order_by("kpj"),
-        "balance": rupiah(
-            participant_balance(participant=participant, as_of=today),
-            "en" if (translation.get_language() or "id").startswith("en") else "id",
-        ),
-        "as_of": today,
-        "enrolled": enrolled,
+        "enrolled": False,
         "face": status,
-        **_claim_summary(participant),
     }
+    # Balance, KPJ numbers and claims only once the face matched the registry photo: an
+    # unenrolled account may belong to a stranger who knew the member's identity data.
+    verified = verified_participant(account=account)
+    if verified is not None:
+        today = timezone.localdate()
+        context |= {
+            "enrolled": True,
+            "memberships": Membership.objects.filter(participant=verified).order_by("kpj"),
+            "balance": rupiah(
+                participant_balance(participant=verified, as_of=today),
+                "en" if (translation.get_language() or "id").startswith("en") else "id",
+            ),
+            "as_of": today,
+            **_claim_summary(verified),
+        }
     return _render(request, "account.html", context)
 
 
@@ -422,14 +434,18 @@ def recover(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                account = services.recovery_identify(**form.cleaned_data)
+                account = services.recovery_identify(
+                    **form.cleaned_data, client=client_address(request)
+                )
             except AccountError as exc:
-                error = _identity_error(form, exc)
+                error, status = _identity_error(form, exc), _error_status(exc)
             else:
                 request.session[RECOVERY_KEY] = account.pk
                 request.session.pop(RECOVERY_FACE_KEY, None)
                 return redirect("recover_face")
-        return _render(request, "recover_identity.html", {"form": form, "error": error}, 400)
+        else:
+            status = 400
+        return _render(request, "recover_identity.html", {"form": form, "error": error}, status)
     return _render(request, "recover_identity.html", {"form": form})
 
 
@@ -451,7 +467,11 @@ def recover_password(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "send_code":
         form = RecoveryPasswordForm(initial={"new_phone": request.POST.get("new_phone", "")})
         try:
-            phone = services.recovery_send_phone_code(new_phone=request.POST.get("new_phone", ""))
+            phone = services.recovery_send_phone_code(
+                new_phone=request.POST.get("new_phone", ""),
+                client=client_address(request),
+                session=f"recovery:{account.pk}",
+            )
         except AccountError as exc:
             error = message_for(exc)
         else:

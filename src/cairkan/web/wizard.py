@@ -21,7 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
+from cairkan.accounts.messages import MESSAGES
 from cairkan.accounts.models import MemberAccount
+from cairkan.accounts.selectors import verified_participant
 from cairkan.biometrics.models import Purpose
 from cairkan.claims import appointments, drafts
 from cairkan.claims.documents import UploadError, upload_whole
@@ -130,6 +132,9 @@ def wizard_screen(view: View) -> View:
     @member_required
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         account: MemberAccount = request.member  # type: ignore[attr-defined]
+        if verified_participant(account=account) is None:  # the claim shows member data
+            messages.warning(request, str(MESSAGES["face_not_enrolled"]))
+            return redirect("register_face")
         open_claim = Claim.objects.filter(
             participant=account.participant, status__in=OPEN_STATUSES
         ).first()
