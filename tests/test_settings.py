@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -152,3 +153,18 @@ def test_production_sends_the_device_cookie_over_https_only(
     seen = production
     assert seen["device_cookie_secure"] is True
     assert seen["device_cookie_httponly"] is True
+
+
+def test_the_var_directory_and_the_sqlite_database_are_the_service_users_only(
+    tmp_path: Path,
+) -> None:
+    var = tmp_path / "var"
+    var.mkdir(mode=0o755)
+    (var / "cairkan.sqlite3").touch(mode=0o644)  # as an earlier version left it
+    assert _settings(var).returncode == 0
+    assert stat.S_IMODE(var.stat().st_mode) == 0o700
+    assert stat.S_IMODE((var / "cairkan.sqlite3").stat().st_mode) == 0o600
+    fresh = tmp_path / "fresh"
+    assert _settings(fresh).returncode == 0
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o700
+    assert stat.S_IMODE((fresh / "cairkan.sqlite3").stat().st_mode) == 0o600

@@ -8,6 +8,7 @@ deployment needs and turns on the transport-security settings.
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,10 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # Run-time state (SQLite file, generated secret, uploads) lives outside the package so
 # that an installed wheel stays read-only.
 VAR_DIR: Path = Path(env.str("CAIRKAN_VAR_DIR", default=str(Path.cwd() / "var"))).resolve()
+# It holds the database, the key and members' documents: the service's user only.
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+if VAR_DIR.stat().st_uid == os.getuid():
+    VAR_DIR.chmod(0o700)
 
 
 def _local_secret_key() -> str:
@@ -132,7 +137,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     if not str(DATABASES["default"]["NAME"]).startswith(":memory:"):
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        # The database holds members' personal data (UU 27/2022): owner-only, created so
+        # before SQLite opens it (its -wal and -shm files copy the database's mode).
+        _database = Path(DATABASES["default"]["NAME"])
+        _database.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _database.touch(mode=0o600, exist_ok=True)
+        _database.chmod(0o600)
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -215,7 +225,9 @@ STORAGES = {
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
             if PRODUCTION
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
-        )
+        ),
+        # Public files, so not FILE_UPLOAD_PERMISSIONS' owner-only modes.
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
@@ -261,6 +273,10 @@ PERMISSIONS_POLICY = (
 )
 # A load balancer's readiness probe asks over plain HTTP; a redirect is not an answer.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Uploaded documents are personal data: readable by the service's user only
+# (docs/retention.md; ``prune`` also resets older files to these modes).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
