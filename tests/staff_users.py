@@ -11,8 +11,9 @@ ROLES = ("Petugas loket", "Verifikator", "Penyelia", "Auditor")
 
 
 def staff_user(username: str, *perms: str, role: str | None = None) -> object:
-    """A staff user holding exactly ``perms`` ("app.codename") and/or the group ``role``."""
-    user = get_user_model().objects.create_user(username, password="x", is_staff=True)
+    """A staff user holding exactly ``perms`` ("app.codename") and/or the group ``role``
+    (named ``uji-<username>``: apart from the demo's officers, which seed-demo makes)."""
+    user = get_user_model().objects.create_user(f"uji-{username}", password="x", is_staff=True)
     for dotted in perms:
         app_label, codename = dotted.split(".")
         user.user_permissions.add(
