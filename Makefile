@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export CAIRKAN_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: run install test lint bench messages translations clean
+.PHONY: run install test lint audit bench messages translations clean
 
 ## run: set up, migrate, load the demo data once and serve on http://127.0.0.1:$(PORT)
 run: install
@@ -46,6 +46,11 @@ lint: install
 	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy src
 	$(BIN)/lint-imports
+
+## audit: installed packages with known vulnerabilities (pip-audit asks PyPI: needs network,
+## so it is a release step, not part of lint or CI; docs/operating.md)
+audit: install
+	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off
 
 ## bench: the benchmarks in bench/, printing their figures
 bench: install

@@ -458,6 +458,7 @@ ID.update(
         "Open the face step only after you have seen the member and their e-KTP in the video call. Your name and note are kept in the audit trail.": "Buka langkah wajah hanya setelah Anda melihat peserta dan e-KTP-nya dalam panggilan video. Nama dan catatan Anda disimpan di jejak audit.",
         "not locked": "tidak terkunci",
         "Open the face step": "Buka langkah wajah",
+        "Can open a locked face step after a video call": "Boleh membuka langkah wajah yang terkunci setelah panggilan video",
     }
 )
 
@@ -467,6 +468,11 @@ ID.update(
         "%(count)d claims moved.": "%(count)d klaim dipindahkan.",
         "Start assessing the documents": "Mulai periksa dokumen",
         "Approve": "Setujui",
+        # staff permissions: one per officer's move on a claim
+        "Can start assessing a claim's documents": "Boleh mulai memeriksa dokumen klaim",
+        "Can approve a claim": "Boleh menyetujui klaim",
+        "Can reject a claim": "Boleh menolak klaim",
+        "Can ask the member to correct a claim": "Boleh meminta peserta memperbaiki klaim",
         "Reject: documents incomplete": "Tolak: dokumen tidak lengkap",
         "Ask for a readable document again": "Minta dokumen yang terbaca",
         "Claims": "Klaim",

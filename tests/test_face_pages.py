@@ -35,6 +35,7 @@ from cairkan.biometrics.models import (
 )
 from cairkan.integrations.models import SandboxRegistryRecord
 from sent_messages import last_code
+from staff_users import staff_user
 
 pytestmark = pytest.mark.django_db
 FACES = Path(__file__).parent / "fixtures" / "faces"
@@ -380,10 +381,8 @@ def test_recovery_refuses_a_member_without_a_face(client: Client, account) -> No
         assert str(MESSAGES["recovery_needs_face"]) in response.content.decode()
 
 
-def test_the_admin_opens_a_locked_face_step_with_a_note(
-    client: Client, account, django_user_model
-) -> None:
-    officer = django_user_model.objects.create_superuser("petugas", password=STRONG)
+def test_the_admin_opens_a_locked_face_step_with_a_note(client: Client, account) -> None:
+    officer = staff_user("petugas", role="Penyelia")
     step = FaceStep.objects.create(
         participant=account.participant, counted_failures=3, locked_at=timezone.now()
     )

@@ -34,6 +34,11 @@ def test_loads_people_ledger_rates_personas_and_an_operator() -> None:
     assert "Rina Maulida" in output and "6308056108979001" in output
     operator = get_user_model().objects.get(username="operator")
     assert operator.is_staff and operator.check_password("cairkan-demo")
+    verifier = get_user_model().objects.get(username="verifikator")
+    assert verifier.is_staff and not verifier.is_superuser
+    assert verifier.has_perm("claims.reject_claim") and not verifier.has_perm(
+        "claims.approve_claim"
+    )
 
 
 def test_refuses_to_load_twice_without_being_told_how() -> None:

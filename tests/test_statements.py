@@ -38,6 +38,7 @@ from cairkan.members.statements import (
     statement_for,
     statement_pdf,
 )
+from staff_users import staff_user
 
 pytestmark = pytest.mark.django_db
 AS_OF = date(2026, 11, 23)
@@ -286,13 +287,21 @@ def test_anonymous_and_non_staff_are_sent_to_the_admin_login(
     assert client.get(f"{URL}.csv").status_code == 302
 
 
+def test_staff_without_the_right_to_read_members_are_refused(
+    siti: Participant, client: Client
+) -> None:
+    client.force_login(staff_user("loket", "claims.view_claim"))
+    assert client.get(f"{URL}.pdf").status_code == 403
+
+
 @pytest.mark.parametrize(
     ("fmt", "content_type"), [("pdf", "application/pdf"), ("csv", "text/csv; charset=utf-8")]
 )
 def test_staff_download_the_statement(
-    siti: Participant, admin_client: Client, fmt: str, content_type: str
+    siti: Participant, client: Client, fmt: str, content_type: str
 ) -> None:
-    response = admin_client.get(f"{URL}.{fmt}", {"as_of": "2026-11-23"})
+    client.force_login(staff_user("loket", role="Petugas loket"))
+    response = client.get(f"{URL}.{fmt}", {"as_of": "2026-11-23"})
     assert response.status_code == 200
     assert response["Content-Type"] == content_type
     assert response["Content-Disposition"] == (

@@ -101,7 +101,7 @@ def fill_identity(page: Page) -> None:
 
 def start_in_phase(page: Page) -> None:
     """Press "start" just before the camera video loops back to its frontal part."""
-    page.wait_for_function("document.getElementById('video').videoWidth > 0")
+    page.wait_for_function("() => document.getElementById('video').videoWidth > 0")
     page.evaluate(
         """async (loop) => {
           const video = document.getElementById("video");

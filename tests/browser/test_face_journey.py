@@ -149,7 +149,7 @@ def test_a_photo_held_to_the_camera_fails_three_times_then_the_face_step_locks(
     result = page.locator("#result")
     start = page.locator("#start")
     for left in (2, 1):
-        page.wait_for_function("document.getElementById('video').videoWidth > 0")
+        page.wait_for_function("() => document.getElementById('video').videoWidth > 0")
         expect(start).to_be_enabled()
         start.click()
         tries_left = id_text("You have %(left)s tries left.") % {"left": left}

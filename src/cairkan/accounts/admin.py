@@ -9,6 +9,10 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from cairkan.accounts.models import MemberAccount, Registration
+from cairkan.accounts.staff_login import ThrottledAdminLoginForm
+
+# The back office's login counts failures per username and per client, like members'.
+admin.site.login_form = ThrottledAdminLoginForm
 
 
 @admin.register(MemberAccount)

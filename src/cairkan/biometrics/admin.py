@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -86,11 +87,13 @@ class UnlockNoteForm(forms.Form):
 
 @admin.action(
     description=gettext_lazy("Open the face step (verified by video call)"),
-    permissions=["change"],
+    permissions=["unlock"],
 )
 def open_by_video_call(
     modeladmin: FaceStepAdmin, request: HttpRequest, queryset: QuerySet[FaceStep]
 ) -> HttpResponse | None:
+    if not modeladmin.has_unlock_permission(request):
+        raise PermissionDenied
     form = UnlockNoteForm(request.POST if "apply" in request.POST else None)
     if not form.is_valid():
         context = {
@@ -135,6 +138,9 @@ class FaceStepAdmin(admin.ModelAdmin[FaceStep]):
     search_fields = ["=participant__nik", "participant__full_name"]
     readonly_fields = ["participant", "counted_failures", "locked_at", "self_unlocks"]
     actions = [open_by_video_call]
+
+    def has_unlock_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("biometrics.unlock_face_step")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -173,6 +173,9 @@ class FaceStep(models.Model):
     class Meta:
         verbose_name = _("face step")
         verbose_name_plural = _("face steps")
+        permissions = [
+            ("unlock_face_step", _("Can open a locked face step after a video call")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.participant_id}: {'locked' if self.locked_at else 'open'}"

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -40,14 +41,23 @@ def _all_documents(claim: Claim) -> dict[str, Any]:
 def _move(
     to_status: str,
     label: Any,
+    permission: str,
     per_claim: Callable[[Claim], dict[str, Any]] | None = None,
     suffix: str = "",
     **extra: Any,
 ) -> Any:
-    @admin.action(description=label)
+    """An action moving claims to ``to_status``, offered and run only for an officer for
+    whom ``ClaimAdmin.has_<permission>_permission`` holds: the admin leaves it out of the
+    list and refuses a POST naming it otherwise."""
+
+    @admin.action(description=label, permissions=[permission])
     def action(
         modeladmin: admin.ModelAdmin[Claim], request: HttpRequest, queryset: QuerySet[Claim]
     ) -> None:
+        # The admin already refuses an action the officer may not take; this holds even
+        # if the action is called some other way.
+        if not getattr(modeladmin, f"has_{permission}_permission")(request):
+            raise PermissionDenied
         moved = 0
         for claim in queryset:
             try:
@@ -87,17 +97,40 @@ class ClaimAdmin(admin.ModelAdmin[Claim]):
     search_fields = ["=public_id", "=participant__nik", "participant__full_name"]
     inlines = [ClaimEventInline]
     actions = [
-        _move("in_review", _("Start assessing the documents")),
-        _move("approved", _("Approve")),
-        _move("rejected", _("Reject: documents incomplete"), rejection_code="documents_incomplete"),
-        _move("needs_fix", _("Ask for the documents again"), per_claim=_all_documents),
+        _move("in_review", _("Start assessing the documents"), "assess"),
+        _move("approved", _("Approve"), "approve"),
+        _move(
+            "rejected",
+            _("Reject: documents incomplete"),
+            "reject",
+            rejection_code="documents_incomplete",
+        ),
+        _move(
+            "needs_fix", _("Ask for the documents again"), "correction", per_claim=_all_documents
+        ),
         _move(
             "needs_fix",
             _("Ask for another bank account"),
+            "correction",
             suffix="_bank",
             correction_fields=["bank"],
         ),
     ]
+
+    def _holds(self, request: HttpRequest, codename: str) -> bool:
+        return request.user.has_perm(f"claims.{codename}")
+
+    def has_assess_permission(self, request: HttpRequest) -> bool:
+        return self._holds(request, "assess_claim")
+
+    def has_approve_permission(self, request: HttpRequest) -> bool:
+        return self._holds(request, "approve_claim")
+
+    def has_reject_permission(self, request: HttpRequest) -> bool:
+        return self._holds(request, "reject_claim")
+
+    def has_correction_permission(self, request: HttpRequest) -> bool:
+        return self._holds(request, "request_correction")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [field.name for field in Claim._meta.fields]
@@ -109,15 +142,29 @@ class ClaimAdmin(admin.ModelAdmin[Claim]):
         return False
 
 
+class MemberRecordAdmin[M: Any](admin.ModelAdmin[M]):
+    """A record members create through the wizard: officers look, nobody types one in,
+    edits or deletes it here (``prune`` removes it when its retention ends)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(ClaimDraft)
-class ClaimDraftAdmin(admin.ModelAdmin[ClaimDraft]):
+class ClaimDraftAdmin(MemberRecordAdmin[ClaimDraft]):
     list_display = ["participant", "step", "version", "updated_at"]
     search_fields = ["=participant__nik"]
     readonly_fields = ["participant", "step", "data", "version", "helper"]
 
 
 @admin.register(DocumentUpload)
-class DocumentUploadAdmin(admin.ModelAdmin[DocumentUpload]):
+class DocumentUploadAdmin(MemberRecordAdmin[DocumentUpload]):
     list_display = ["public_id", "kind", "state", "rejection", "size", "created_at"]
     list_filter = ["state", "kind"]
     readonly_fields = [

@@ -80,6 +80,14 @@ class Claim(models.Model):
     class Meta:
         verbose_name = _("claim")
         verbose_name_plural = _("claims")
+        # Each officer's move on a claim is its own permission, so a role can assess
+        # without approving (four eyes) and a view-only auditor moves nothing.
+        permissions = [
+            ("assess_claim", _("Can start assessing a claim's documents")),
+            ("approve_claim", _("Can approve a claim")),
+            ("reject_claim", _("Can reject a claim")),
+            ("request_correction", _("Can ask the member to correct a claim")),
+        ]
         constraints = [
             # A retried or double-tapped submission finds the first claim.
             models.UniqueConstraint(

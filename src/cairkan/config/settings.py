@@ -8,6 +8,7 @@ deployment needs and turns on the transport-security settings.
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import django_stubs_ext
 import environ
 import structlog
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 # Lets admin and queryset classes be subscripted for type checking, at run time too.
 django_stubs_ext.monkeypatch()
@@ -33,6 +35,10 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # Run-time state (SQLite file, generated secret, uploads) lives outside the package so
 # that an installed wheel stays read-only.
 VAR_DIR: Path = Path(env.str("CAIRKAN_VAR_DIR", default=str(Path.cwd() / "var"))).resolve()
+# It holds the database, the key and members' documents: the service's user only.
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+if VAR_DIR.stat().st_uid == os.getuid():
+    VAR_DIR.chmod(0o700)
 
 
 def _local_secret_key() -> str:
@@ -83,6 +89,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "cairkan.web.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -130,7 +138,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     if not str(DATABASES["default"]["NAME"]).startswith(":memory:"):
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        # The database holds members' personal data (UU 27/2022): owner-only, created so
+        # before SQLite opens it (its -wal and -shm files copy the database's mode).
+        _database = Path(DATABASES["default"]["NAME"])
+        _database.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _database.touch(mode=0o600, exist_ok=True)
+        _database.chmod(0o600)
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -219,7 +232,9 @@ STORAGES = {
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
             if PRODUCTION
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
-        )
+        ),
+        # Public files, so not FILE_UPLOAD_PERMISSIONS' owner-only modes.
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
@@ -245,6 +260,30 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Only Cairkan's own scripts, styles and connections, in every environment, so that a
+# page needing more fails in development first. No template has inline script or style;
+# images may be data:/blob: (the face page's captures, Swagger UI's icons).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:", "blob:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# The face check needs the camera, for this site only; nothing needs the rest.
+PERMISSIONS_POLICY = (
+    "camera=(self), microphone=(), geolocation=(), payment=(), usb=(), display-capture=()"
+)
+# A load balancer's readiness probe asks over plain HTTP; a redirect is not an answer.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Uploaded documents are personal data: readable by the service's user only
+# (docs/retention.md; ``prune`` also resets older files to these modes).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

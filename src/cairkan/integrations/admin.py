@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from cairkan.integrations.models import SandboxBankAccount, SandboxRegistryRecord, SandboxTransfer
 
@@ -19,5 +22,14 @@ class SandboxBankAccountAdmin(admin.ModelAdmin[SandboxBankAccount]):
 
 @admin.register(SandboxTransfer)
 class SandboxTransferAdmin(admin.ModelAdmin[SandboxTransfer]):
+    """The sandbox bank's own record of a transfer Cairkan asked for: read-only, as a real
+    bank's statement would be."""
+
     list_display = ["reference", "bank_code", "account_number", "amount", "outcome", "settles_at"]
     search_fields = ["=reference", "=account_number"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -15,6 +15,7 @@ from functools import wraps
 from typing import Any
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
@@ -288,7 +289,7 @@ def _with_device(response: HttpResponse, device: str) -> HttpResponse:
         max_age=DEVICE_MAX_AGE,
         httponly=True,
         samesite="Lax",
-        secure=False,
+        secure=settings.SESSION_COOKIE_SECURE,  # HTTPS-only wherever the session is
     )
     return response
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import structlog
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -29,6 +30,7 @@ CONTENT_TYPES = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}
 
 
 @staff_member_required
+@permission_required("members.view_participant", raise_exception=True)
 @never_cache
 @require_GET
 def download(request: HttpRequest, nik: str, fmt: str) -> HttpResponse:

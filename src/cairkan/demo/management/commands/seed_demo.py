@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -20,6 +21,14 @@ from cairkan.jht.dates import age_on
 
 APP_LIMIT = 15_000_000  # Rp; the app limit from May 2025, for the summary only
 DEMO_OPERATOR = ("operator", "cairkan-demo")
+# One demo officer per role (docs/operating.md), same password: try the back office as
+# each of them, not only as the superuser.
+DEMO_OFFICERS = {
+    "loket": "Petugas loket",
+    "verifikator": "Verifikator",
+    "penyelia": "Penyelia",
+    "auditor": "Auditor",
+}
 
 
 def _iso_date(value: str) -> date:
@@ -136,3 +145,9 @@ class Command(BaseCommand):
         user_model = get_user_model()
         if not user_model.objects.filter(username=username).exists():
             user_model.objects.create_superuser(username=username, password=password, email="")
+        for officer, role in DEMO_OFFICERS.items():
+            if not user_model.objects.filter(username=officer).exists():
+                user = user_model.objects.create_user(
+                    username=officer, password=password, is_staff=True
+                )
+                user.groups.add(Group.objects.get(name=role))
