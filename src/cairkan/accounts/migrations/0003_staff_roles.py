@@ -22,6 +22,7 @@ _COUNTER = [
     "accounts.view_registration",
     "biometrics.view_facestep",
     "biometrics.view_unlockbooking",
+    "workdays.view_closure",
 ]
 _VERIFIER = [
     *_COUNTER,
@@ -39,6 +40,9 @@ _SUPERVISOR = [
     "claims.add_appointmentcapacity",
     "claims.change_appointmentcapacity",
     "claims.delete_appointmentcapacity",
+    "workdays.add_closure",  # a regional holiday or an office closed
+    "workdays.change_closure",
+    "workdays.delete_closure",
     "biometrics.view_livenesschallenge",
     "notifications.view_outboundmessage",
 ]
@@ -50,6 +54,7 @@ _AUDITED_APPS = [
     "accounts",
     "biometrics",
     "claims",
+    "workdays",
     "auth",
 ]
 
@@ -105,6 +110,7 @@ class Migration(migrations.Migration):
         ("integrations", "0001_initial"),
         ("members", "0003_return_rate_illustrative"),
         ("notifications", "0002_outbox"),
+        ("workdays", "0001_initial"),
     ]
 
     operations = [migrations.RunPython(create_roles, remove_roles)]
