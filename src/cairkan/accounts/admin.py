@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from cairkan.accounts.models import MemberAccount, Registration
+from cairkan.accounts.models import AccountEvent, MemberAccount, Registration
 from cairkan.accounts.staff_login import ThrottledAdminLoginForm
 
 # The back office's login counts failures per username and per client, like members'.
@@ -38,4 +38,23 @@ class RegistrationAdmin(admin.ModelAdmin[Registration]):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(AccountEvent)
+class AccountEventAdmin(admin.ModelAdmin[AccountEvent]):
+    """The accounts' audit trail: read, never written by hand."""
+
+    list_display = ["created_at", "participant", "kind", "reason"]
+    list_filter = ["kind"]
+    search_fields = ["=participant__nik"]
+    readonly_fields = ["participant", "kind", "reason", "data", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -20,6 +20,7 @@ _COUNTER = [
     "members.view_contribution",
     "accounts.view_memberaccount",
     "accounts.view_registration",
+    "accounts.view_accountevent",
     "biometrics.view_facestep",
     "biometrics.view_unlockbooking",
     "workdays.view_closure",
