@@ -59,7 +59,9 @@ class ChallengeInvalid(FaceError):
 
 
 class InvalidCapture(FaceError):
-    code = "invalid_capture"
+    def __init__(self, message: str, code: str = "invalid_capture") -> None:
+        super().__init__(message)
+        self.code = code  # invalid_capture, or why the picture was refused (too large …)
 
 
 class UnlockRefused(FaceError):
@@ -156,7 +158,7 @@ def _judge(
     try:
         images = [decode_image(frame) for frame in frames]
     except UnreadableImage as exc:
-        raise InvalidCapture(str(exc)) from None
+        raise InvalidCapture(str(exc), exc.code) from None
     engine = runtime.engine()
     report = assess_quality(engine, images[0], runtime.quality_limits())
     if not report.ok:

@@ -7,8 +7,9 @@ decoded: the format, the mode, the pixel count, and the bytes the decoded pictur
 take in memory. Only then is it decoded (a JPEG at 1/2, 1/4 or 1/8 of its size when
 that still fills ``fit``), shrunk, turned upright and made RGB.
 
-Peak memory is about the decoded bytes plus a picture of ``fit``×``fit``: the limit on
-decoded bytes is what bounds a worker (docs/benchmarks.md, "Hostile images").
+The limit on decoded bytes (the decoded picture and the copy shrinking it needs) is what
+bounds a worker: the heaviest picture it accepts adds about 1.8 times the limit at peak
+(measured by bench/hostile_images.py, docs/benchmarks.md, "Hostile images").
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ FORMATS = ("JPEG", "PNG")
 # 16-bit grey ("I;16") and 32-bit ("I", "F") come from scanners and test charts, never
 # from a phone, and cost two to four times an ordinary photo.
 BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "LA": 4, "RGB": 4, "RGBA": 4, "CMYK": 4}
-# Palette and black-and-white pictures become RGB before they are shrunk (resampling a
-# palette gives noise), which costs four more bytes a pixel.
-CONVERTED_FIRST = {"1": 4, "P": 4}
+# What shrinking costs on top, a pixel: palette and black-and-white pictures become RGB
+# first (resampling a palette gives noise); Pillow shrinks a picture with transparency
+# through a premultiplied copy of it.
+SHRINKING_COPY = {"1": 4, "P": 4, "LA": 4, "RGBA": 4}
 
 # Other image formats a phone may send, by their first bytes: told "send JPG or PNG"
 # rather than "not a picture". Pillow never parses them here.
@@ -95,7 +97,7 @@ def open_image(
         _inspect(image, limits, fit)
         try:
             image.load()
-            working = image.convert("RGB") if image.mode in CONVERTED_FIRST else image
+            working = image.convert("RGB") if image.mode in ("1", "P") else image
             working.thumbnail((fit, fit), resample)
         except Exception as exc:  # any decoder failure on outside bytes: a damaged file
             raise Refused("image_damaged", reason=type(exc).__name__) from None
@@ -127,9 +129,13 @@ def _inspect(image: Image.Image, limits: ImageLimits, fit: int | None) -> ImageH
             height=header.height,
             max_pixels=limits.max_pixels,
         )
-    if fit is not None:
-        image.draft("RGB", (fit, fit))  # JPEG only: decode at a reduced scale
-    per_pixel = BYTES_PER_PIXEL.get(image.mode, 4) + CONVERTED_FIRST.get(image.mode, 0)
+    longest = max(header.width, header.height)
+    if fit is not None and longest > fit:
+        # JPEG only: decode at 1/2, 1/4 or 1/8 as long as the picture still fills the
+        # size it is shrunk to (its long side ``fit``). A 12-megapixel photo shrunk to
+        # 2000 px is decoded at 2016×1512: 12 MB instead of 49.
+        image.draft("RGB", (header.width * fit // longest, header.height * fit // longest))
+    per_pixel = BYTES_PER_PIXEL.get(image.mode, 4) + SHRINKING_COPY.get(image.mode, 0)
     decoded = image.width * image.height * per_pixel
     if decoded > limits.max_decoded_bytes:
         raise Refused(

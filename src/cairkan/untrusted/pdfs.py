@@ -13,12 +13,16 @@ active after that is refused (issue 9, L5).
 from __future__ import annotations
 
 import io
+import logging
 import re
 from collections.abc import Iterator
 
-import pikepdf
+# pikepdf announces at INFO, on import, that its logging works: noise in every process.
+logging.getLogger("pikepdf._core").setLevel(logging.WARNING)
 
-from cairkan.untrusted.refusal import Refused
+import pikepdf  # noqa: E402
+
+from cairkan.untrusted.refusal import Refused  # noqa: E402
 
 # Keys whose value is active content wherever they appear.
 ACTIVE_KEYS = (

@@ -235,8 +235,8 @@ def _enrolment_reference(
             raise _Refusal("no_registry_photo", 409)
         try:
             reference = reference_embedding(engine, decode_image(frames[0]))
-        except UnreadableImage:
-            raise _Refusal("invalid_capture") from None
+        except UnreadableImage as exc:
+            raise _Refusal(exc.code) from None
         except NoUsableReference:
             return None, True
         SandboxRegistryRecord.objects.filter(nik=participant.nik).update(photo_jpeg=frames[0])
@@ -339,7 +339,8 @@ def face_submit(request: HttpRequest) -> HttpResponse:
         return _answer(request, purpose, body, 409)
     except FaceError as exc:
         code = exc.code if exc.code in ERRORS else "invalid_capture"
-        return _answer(request, purpose, {"outcome": "error", "message": _error(code)}, 400)
+        body = {"outcome": "error", "message": _error(code), "code": code}
+        return _answer(request, purpose, body, 400)
     if verdict.outcome == Outcome.PASSED:
         return _answer(request, purpose, _passed(request, participant, purpose))
     if verdict.locked:
@@ -407,8 +408,10 @@ def face_quality(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"ok": False, "message": _error("too_large")}, status=400)
     try:
         image = decode_image(upload.read())
-    except UnreadableImage:
-        return JsonResponse({"ok": False, "message": _error("invalid_capture")}, status=400)
+    except UnreadableImage as exc:
+        return JsonResponse(
+            {"ok": False, "code": exc.code, "message": _error(exc.code)}, status=400
+        )
     report = assess_quality(runtime.engine(), image, runtime.quality_limits())
     codes = [code for code in report.codes if code in COACHING]
     message = str(COACHING[codes[0]]) if codes else _("Good. Hold the phone still.")
