@@ -5,6 +5,9 @@ file names are made storable. Every hostile file is generated here (tests/hostil
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
+from pathlib import Path
 
 import pikepdf
 import pytest
@@ -231,3 +234,46 @@ def test_file_names_are_made_storable(name: str, cleaned: str) -> None:
 def test_a_long_file_name_keeps_its_extension() -> None:
     name = clean_filename("a" * 500 + ".jpeg")
     assert len(name) == 200 and name.endswith(".jpeg")
+
+
+# --- what a worker pays ------------------------------------------------------------------
+
+MEASURE = """
+import sys
+from pathlib import Path
+from cairkan.untrusted import Refused, open_image
+
+def status(field):  # this process's own figures: a new program starts a new count
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field):
+            return int(line.split()[1]) // 1024
+
+data = Path(sys.argv[1]).read_bytes()
+before = status("VmRSS:")
+try:
+    open_image(data, fit=2000)
+except Refused:
+    pass
+print(status("VmHWM:") - before)
+"""
+
+
+def added_megabytes(tmp_path: Path, data: bytes) -> int:
+    """What opening ``data`` as a document adds to a fresh process's peak memory."""
+    path = tmp_path / "image"
+    path.write_bytes(data)
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(path)], capture_output=True, text=True, check=True
+    )
+    return int(done.stdout)
+
+
+@pytest.mark.slow
+def test_the_heaviest_accepted_image_costs_a_bounded_amount_of_memory(tmp_path: Path) -> None:
+    """A 3999×3999 JPEG is the largest that is decoded whole for a 2000 px document (64
+    MiB decoded); bench/hostile_images.py measured it adding about 110 MB. Before the
+    limits the probe's 93 KB PNG added 374 MB; refused now, it adds nothing."""
+    heaviest = hostile.photo(3999, 3999)
+    assert read_header(heaviest, fit=2000).width == 3999
+    assert added_megabytes(tmp_path, heaviest) < 160
+    assert added_megabytes(tmp_path, hostile.png_16bit()) < 10
