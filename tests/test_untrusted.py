@@ -34,6 +34,7 @@ from cairkan.untrusted import (
         (hostile.png_bomb(), "image_too_large"),  # 20000×20000 in a few KB
         (hostile.jpeg_declaring(65_000, 65_000), "image_too_large"),
         (hostile.png(9000, 6000), "image_too_large"),  # 54 M pixels: over the pixel limit
+        (hostile.png(40_000, 2, colour=0), "image_too_large"),  # a strip, not a picture
         (hostile.png(4200, 4200, colour=6), "image_too_large"),  # RGBA, 70 MB once decoded
         (hostile.png(3000, 3000, bit_depth=16, colour=0), "image_mode_unsupported"),
         (b"MZ\x90\x00 an executable renamed .jpg" * 10, "not_image"),

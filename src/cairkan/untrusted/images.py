@@ -52,6 +52,9 @@ OTHER_IMAGES = (
 class ImageLimits:
     # A 48-megapixel phone photo fits (its JPEG is decoded reduced); 20000×20000 does not.
     max_pixels: int = 50_000_000
+    # A phone's panorama is at most about 16 000 px long; a strip of 50 000 × 1 is not a
+    # picture of anything.
+    max_side: int = 20_000
     # What the decoded picture may take: a 16-megapixel photo decoded whole (4608×3456,
     # 4 bytes a pixel, 61 MiB) fits; a 7000×7000 one does not.
     max_decoded_bytes: int = 64 * 1024 * 1024
@@ -122,7 +125,10 @@ def _inspect(image: Image.Image, limits: ImageLimits, fit: int | None) -> ImageH
     header = ImageHeader(str(image.format), image.mode, image.width, image.height)
     if header.mode not in BYTES_PER_PIXEL:
         raise Refused("image_mode_unsupported", mode=header.mode)
-    if header.width * header.height > limits.max_pixels:
+    if (
+        header.width * header.height > limits.max_pixels
+        or max(header.width, header.height) > limits.max_side
+    ):
         raise Refused(
             "image_too_large",
             width=header.width,
