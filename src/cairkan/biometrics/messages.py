@@ -42,6 +42,15 @@ ERRORS = {
         "We could not read the photo. Take it again with the camera (a JPEG or PNG picture)."
     ),
     "too_large": _("The photo is too large. Take it again with the camera."),
+    "image_too_large": _(
+        "The photo has too many pixels to process. Take it again with the phone's camera."
+    ),
+    "image_mode_unsupported": _(
+        "This picture is in a special format (16-bit or another colour mode), not a camera photo. Take it again with the phone's camera."
+    ),
+    "image_damaged": _(
+        "The photo is cut off or damaged: it did not arrive whole. Take it again with the camera."
+    ),
     "no_frames": _("No photo arrived. Take the photos again."),
     "too_many_frames": _("Too many photos were sent at once. Take the photos again."),
     "prompt_not_shown": _(

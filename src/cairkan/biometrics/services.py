@@ -77,7 +77,8 @@ class ChallengeInvalid(FaceError):
 class InvalidCapture(FaceError):
     def __init__(self, detail: str = "", code: str = "invalid_capture") -> None:
         super().__init__(detail or code)
-        self.code = code  # invalid_capture, no_frames, too_many_frames
+        # invalid_capture, no_frames, too_many_frames, or why the picture was refused
+        self.code = code
 
 
 class UnlockRefused(FaceError):
@@ -272,7 +273,7 @@ def _decoded(frames: Sequence[bytes]) -> list[Any]:
     try:
         return [decode_image(frame) for frame in frames]
     except UnreadableImage as exc:
-        raise InvalidCapture(str(exc)) from None
+        raise InvalidCapture(str(exc), exc.code) from None
 
 
 def prompt_answer(

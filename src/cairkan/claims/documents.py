@@ -1,9 +1,12 @@
 """Claim documents: resumable uploads that check what the file really is.
 
 JPG, PNG or PDF, at most 6 MB each (the public portal's limit, domain reference,
-Documents). The type is read from the content, never from the name. Photos are turned
-upright and shrunk; scans too small to read or PDFs that do not open are refused with
-a reason the member can act on.
+Documents). The type is read from the content, never from the name. Files are opened
+through ``cairkan.untrusted``: a photo's header is checked before it is decoded, then it
+is turned upright, shrunk and saved again as a JPEG (nothing of the original file is
+kept); a PDF loses its scripts, actions and attachments; a web page is refused. Every
+refusal ends the upload ``rejected`` with a reason the member can act on, and a new
+upload for the same document starts afresh.
 """
 
 from __future__ import annotations
@@ -13,19 +16,23 @@ import io
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from PIL import Image, ImageOps, UnidentifiedImageError
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 
 from cairkan.claims.messages import claim_message
 from cairkan.claims.models import Claim, ClaimDraft, DocumentUpload, UploadChunk
 from cairkan.jht.variables.documents import DOCUMENT_VARIABLES
+from cairkan.untrusted import (
+    Refused,
+    clean_filename,
+    clean_pdf,
+    is_markup,
+    open_image,
+    read_header,
+)
 
 MAX_BYTES = 6 * 1024 * 1024
 MAX_CHUNK = 512 * 1024
 MAX_SIDE = 2000  # enough to read a letter; a phone photo is 3-4 times larger
 MIN_SIDE = 600  # below this a photographed letter cannot be read
-MAX_PIXELS = 50_000_000
 
 
 class UploadError(Exception):
@@ -60,6 +67,9 @@ def upload_start(
     document again (needs correction)."""
     if kind not in DOCUMENT_VARIABLES:
         raise UploadError("document_kind_unknown")
+    # Only a label for the officer: no path, no NUL (PostgreSQL refuses it), no control
+    # characters; the file itself is stored under the upload's own name.
+    filename = clean_filename(filename) or kind
     if size <= 0:
         raise UploadError("file_empty")
     if size > MAX_BYTES:
@@ -68,17 +78,13 @@ def upload_start(
         if claim.status != "needs_fix" or f"document:{kind}" not in claim.correction_fields:
             raise UploadError("document_not_requested")
         # The earlier file stays with the claim (the officer's record); the newest counts.
-        return DocumentUpload.objects.create(
-            claim=claim, kind=kind, filename=filename[:200], size=size
-        )
+        return DocumentUpload.objects.create(claim=claim, kind=kind, filename=filename, size=size)
     if draft is None:
         raise UploadError("upload_unknown")
     with transaction.atomic():
         # A new file for the same document replaces the earlier one.
         draft.uploads.filter(kind=kind).delete()
-        return DocumentUpload.objects.create(
-            draft=draft, kind=kind, filename=filename[:200], size=size
-        )
+        return DocumentUpload.objects.create(draft=draft, kind=kind, filename=filename, size=size)
 
 
 def upload_whole(
@@ -128,20 +134,12 @@ def _assemble(upload: DocumentUpload) -> bytes:
 
 def _image(data: bytes) -> tuple[bytes, str] | str:
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            kind = probe.format
-            if probe.width * probe.height > MAX_PIXELS:
-                return "image_too_large"
-            probe.verify()  # a truncated or corrupted file fails here
-        if kind not in ("JPEG", "PNG"):
-            return "unsupported_type"
-        with Image.open(io.BytesIO(data)) as image:
-            upright = ImageOps.exif_transpose(image).convert("RGB")
-    except (UnidentifiedImageError, OSError, SyntaxError):
-        return "not_image"
-    if min(upright.size) < MIN_SIDE:
-        return "image_too_small"
-    upright.thumbnail((MAX_SIDE, MAX_SIDE))
+        header = read_header(data, fit=MAX_SIDE)
+        if min(header.width, header.height) < MIN_SIDE:
+            return "image_too_small"
+        upright = open_image(data, fit=MAX_SIDE)
+    except Refused as refused:
+        return refused.code
     out = io.BytesIO()
     upright.save(out, "JPEG", quality=85, optimize=True)
     return out.getvalue(), "image/jpeg"
@@ -149,20 +147,22 @@ def _image(data: bytes) -> tuple[bytes, str] | str:
 
 def _pdf(data: bytes) -> tuple[bytes, str] | str:
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            return "pdf_encrypted"
-        if len(reader.pages) == 0:
-            return "pdf_unreadable"
-    except (PdfReadError, ValueError, OSError):
-        return "pdf_unreadable"
-    return data, "application/pdf"
+        return clean_pdf(data), "application/pdf"
+    except Refused as refused:
+        return refused.code
+
+
+def _checked(data: bytes) -> tuple[bytes, str] | str:
+    """What to store and its type, or why not."""
+    if is_markup(data):  # a web page, whatever it claims to be
+        return "file_is_web_page"
+    return _pdf(data) if data.startswith(b"%PDF-") else _image(data)
 
 
 def _finish(upload: DocumentUpload) -> None:
     data = _assemble(upload)
     digest = hashlib.sha256(data).hexdigest()
-    result = _pdf(data) if data.startswith(b"%PDF-") else _image(data)
+    result = _checked(data)
     with transaction.atomic():
         if isinstance(result, str):
             upload.state = DocumentUpload.State.REJECTED

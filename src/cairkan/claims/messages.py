@@ -6,6 +6,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from cairkan.untrusted import DEFAULT_IMAGE_LIMITS
+
 MESSAGES = {
     "claim_in_progress": _(
         "You already have a claim in progress. Follow it on the status page; a new claim can be filed when it is finished."
@@ -51,9 +53,23 @@ MESSAGES = {
     "image_too_small": _(
         "The photo is too small to read. Photograph the whole letter, filling the screen."
     ),
-    "image_too_large": _("The photo has too many pixels to process."),
+    "image_too_large": _(
+        "The photo is too large to process (at most %(megapixels)s million pixels, for example 4000 × 4000). Send a photo taken with the phone's camera, or take it again at a lower resolution."
+    ),
+    "image_mode_unsupported": _(
+        "This picture is in a special format for scanners or printing (16-bit or another colour mode), not a photo. Send a photo from the phone's camera, or save the scan as an ordinary JPG."
+    ),
+    "image_damaged": _(
+        "The photo is cut off or damaged: it did not arrive whole. Send it again; if that fails too, take a new photo."
+    ),
     "not_image": _(
         "This file is not a readable JPG or PNG photo, or it was cut off. Send it again."
+    ),
+    "file_is_web_page": _(
+        "This file is a web page or a script, not a photo or a PDF. Send a photo (JPG or PNG) or a PDF of the document."
+    ),
+    "pdf_active_content": _(
+        "This PDF holds scripts or attached files that could not be removed. Save it again as a new PDF (Print, then Save as PDF), or send photos of the pages."
     ),
     "unsupported_type": _("Send a JPG or PNG photo, or a PDF."),
     "pdf_unreadable": _("This PDF cannot be opened. Scan it again or send photos instead."),
@@ -139,11 +155,16 @@ RELATION_LABELS = {
 }
 
 
+# Figures a message quotes whoever shows it: the largest picture always decoded whole
+# (four bytes a pixel within the decoded-bytes limit).
+FIGURES = {"megapixels": DEFAULT_IMAGE_LIMITS.max_decoded_bytes // 4 // 1_000_000}
+
+
 def claim_message(code: str, params: dict[str, Any] | None = None) -> str:
     """The member's sentence for a refusal code, its placeholders filled; a list of
     missing documents is named by their labels."""
     text = str(MESSAGES.get(code, code))
-    params = dict(params or {})
+    params = {**FIGURES, **(params or {})}
     if isinstance(params.get("missing"), list | tuple):
         params["missing"] = ", ".join(str(DOCUMENT_LABELS.get(c, c)) for c in params["missing"])
     try:

@@ -289,8 +289,8 @@ def _enrolment_reference(
             raise _Refusal("no_registry_photo", 409)
         try:
             reference = reference_embedding(engine, decode_image(front))
-        except UnreadableImage:
-            raise _Refusal("invalid_capture") from None
+        except UnreadableImage as exc:
+            raise _Refusal(exc.code) from None
         except NoUsableReference:
             return None, True, None
         request.session[TESTER_KEY] = participant.pk
@@ -494,8 +494,10 @@ def face_quality(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"ok": False, "message": _error("too_large")}, status=400)
     try:
         image = decode_image(upload.read())
-    except UnreadableImage:
-        return JsonResponse({"ok": False, "message": _error("invalid_capture")}, status=400)
+    except UnreadableImage as exc:
+        return JsonResponse(
+            {"ok": False, "code": exc.code, "message": _error(exc.code)}, status=400
+        )
     report = assess_quality(runtime.engine(), image, runtime.quality_limits())
     codes = [code for code in report.codes if code in COACHING]
     message = str(COACHING[codes[0]]) if codes else _("Good. Hold the phone still.")
