@@ -110,6 +110,7 @@ ID = {
     "Name: %(name)s": "Nama: %(name)s",
     "NIK: %(nik)s": "NIK: %(nik)s",
     "KPJ numbers: %(kpjs)s": "Nomor KPJ: %(kpjs)s",
+    "Paid out": "Dicairkan",
     "Statement date: %(date)s": "Tanggal rincian: %(date)s",
     "Year": "Tahun",
     "Contributions paid": "Iuran dibayar",

@@ -113,7 +113,10 @@ class TestService:
     def test_a_date_typed_for_a_reason_without_one_is_not_kept(self) -> None:
         ahmad = Participant.objects.get(nik="6308050311889001")  # active, no report
         request = ClaimRequest(
-            reason="partial_10", separation_date=date(2026, 1, 1), bank_code="009", account_number=""
+            reason="partial_10",
+            separation_date=date(2026, 1, 1),
+            bank_code="009",
+            account_number="",
         )
         preview = claim_preview(participant=ahmad, request=request, now=NOW)
         assert (preview.case.separation_date, preview.separation_source) == (None, "")
@@ -140,7 +143,10 @@ def member_client(nik: str) -> tuple[Client, Participant]:
 
 
 def to_data_step(client: Client, participant: Participant) -> ClaimDraft:
-    for url, answers in (("/klaim/", {"helper": "0"}), ("/klaim/alasan/", {"reason": "resignation"})):
+    for url, answers in (
+        ("/klaim/", {"helper": "0"}),
+        ("/klaim/alasan/", {"reason": "resignation"}),
+    ):
         draft = ClaimDraft.objects.filter(participant=participant).first()
         response = client.post(url, {**answers, "version": draft.version if draft else 1})
         assert response.status_code == 302, response.content.decode()[:2000]

@@ -41,9 +41,9 @@ from cairkan.integrations.registry.base import RegistryError
 from cairkan.jht import Case, Decision, PriorPayout, Reason, decide
 from cairkan.members.balances import participant_balance
 from cairkan.members.models import Participant
+from cairkan.members.names import compare_names
 from cairkan.members.selectors import paid_withdrawals
 from cairkan.members.services import WithdrawalError, withdrawal_record
-from cairkan.members.names import compare_names
 from cairkan.notifications.gateway import notify
 
 FACE_VALID_FOR = timedelta(minutes=15)

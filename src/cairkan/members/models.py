@@ -268,7 +268,7 @@ class WithdrawalKind(models.TextChoices):
 class Withdrawal(models.Model):
     """JHT paid out of a participant's balance: one row per paid claim.
 
-    The balance is contributions + returns − paid withdrawals (PP 46/2015 Art. 22 and 26:
+    The balance is contributions + returns - paid withdrawals (PP 46/2015 Art. 22 and 26:
     what is paid leaves the balance), and the paid history is what the partial-once rule
     and the two-year tax band read (PP 46/2015 Art. 22(4)–(6); PP 68/2009). The unique
     claim reference is what makes recording a payout twice change nothing. Written only by
