@@ -18,6 +18,7 @@ from django.utils.html import escape
 
 from cairkan.accounts.models import MemberAccount
 from cairkan.biometrics.models import FaceEnrolment
+from cairkan.claims.drafts import draft_for
 from cairkan.claims.messages import MESSAGES
 from cairkan.claims.models import Claim, ClaimDraft
 from cairkan.claims.services import (
@@ -26,6 +27,7 @@ from cairkan.claims.services import (
     claim_preview,
     claim_submit,
     request_from_draft,
+    step_save,
 )
 from cairkan.members.models import Membership, Participant
 from claim_steps import face_check_passed, upload_documents
@@ -196,3 +198,51 @@ def test_a_typed_date_in_a_draft_stops_counting_once_the_employer_reports(seeded
     assert request_from_draft(draft).separation_date is None
     page = client.get("/klaim/data/").content.decode()
     assert 'name="separation_date"' not in page
+
+
+def test_the_draft_step_says_which_date_the_employer_reported(seeded) -> None:
+    nor = Participant.objects.get(nik=NOR)
+    draft = draft_for(participant=nor)
+    reported = Membership.objects.get(participant=nor).separation_date
+    with pytest.raises(ClaimError) as error:
+        step_save(
+            participant=nor,
+            draft=draft,
+            step="data",
+            answers={"separation_date": "2026-08-01"},
+            version=draft.version,
+        )
+    assert (error.value.code, error.value.params) == (
+        "separation_date_reported",
+        {"reported": reported.isoformat()},
+    )
+    saved = step_save(
+        participant=nor,
+        draft=draft,
+        step="data",
+        answers={"separation_date": reported.isoformat()},
+        version=draft.version,
+    )
+    assert saved.data["data"]["separation_date"] == reported.isoformat()
+
+
+def test_the_request_carries_every_answer_of_the_draft(seeded) -> None:
+    rina = Participant.objects.get(nik=RINA)
+    draft = draft_for(participant=rina)
+    starts = "2026-12-01T09:00:00+08:00"
+    draft.data = {
+        "reason": {"reason": "partial_30"},
+        "data": {"flagged": ["employer"], "note": "PT baru"},
+        "bank": {**RINA_BANK, "npwp": "123456789012345"},
+        "schedule": {"kind": "video", "starts_at": starts},
+    }
+    assert request_from_draft(draft) == ClaimRequest(
+        reason="partial_30",
+        separation_date=None,
+        npwp="123456789012345",
+        appointment_kind="video",
+        appointment_at=datetime.fromisoformat(starts),
+        flagged=("employer",),
+        note="PT baru",
+        **RINA_BANK,
+    )
