@@ -107,6 +107,7 @@ def test_a_good_case_parses() -> None:
             {"prior_payouts": [{"date": "2026-11-24", "reason": "partial_10", "gross": 1}]},
             "prior_payouts[0].date",
         ),
+        ({"as_of": "20261123"}, "as_of"),  # a real date, but not written YYYY-MM-DD
         ({"birth_date": "1997-02-30"}, "birth_date"),
         ({"membership_start": "2023-02-30"}, "membership_start"),
         ({"separation_date": "2026-02-30"}, "separation_date"),
