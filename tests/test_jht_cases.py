@@ -195,3 +195,12 @@ def test_not_an_object() -> None:
     with pytest.raises(InvalidCase) as info:
         parse_case([1, 2], prefix="[3].")
     assert info.value.errors[0].field == "[3]"
+
+
+def test_every_bad_prior_payout_is_named() -> None:
+    payouts = [
+        {"date": "2025-01-01"},
+        {"date": "2025-02-30", "reason": "partial_10", "gross": 1},
+    ]
+    errors = errors_for(prior_payouts=payouts)
+    assert set(errors) == {"prior_payouts[0]", "prior_payouts[1].date"}
