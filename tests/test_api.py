@@ -4,7 +4,7 @@ drafts, resumable uploads, idempotent submission, status — and every bad input
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pytest
@@ -152,8 +152,7 @@ def test_a_claim_through_the_api(api: Client, rina: Participant, settings, tmp_p
 
     face_check_passed(rina)
     body = {
-        "reason": "resignation",
-        "separation_date": "2026-10-09",
+        "reason": "resignation",  # the employer reported the separation date
         "bank_code": "002",
         "account_number": "005201000019001",
     }
@@ -267,3 +266,23 @@ def test_a_helper_given_to_the_api_is_checked_like_the_wizards(api: Client) -> N
         "helper_relation_unknown",
         "relation",
     )
+
+
+def test_the_api_refuses_a_separation_date_other_than_the_employers(
+    api: Client, rina: Participant
+) -> None:
+    face_check_passed(rina)
+    reported = rina.memberships.get().separation_date
+    body = {
+        "reason": "resignation",
+        "separation_date": (reported - timedelta(days=90)).isoformat(),
+        "bank_code": "002",
+        "account_number": "005201000019001",
+    }
+    response = api.post(
+        "/api/claims", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="early-1"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "separation_date_reported"
+    assert response.json()["details"] == {"reported": reported.isoformat()}
+    assert not Claim.objects.exists()

@@ -8,7 +8,12 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
-from cairkan.jht.balance import rate_basis_points, statement_lines, yearly_return
+from cairkan.jht.balance import (
+    months_left_after,
+    rate_basis_points,
+    statement_lines,
+    yearly_return,
+)
 
 
 def test_rates_become_exact_basis_points() -> None:
@@ -30,7 +35,33 @@ def test_return_is_rounded_down_to_the_rupiah() -> None:
 
 
 def test_december_payment_earns_nothing_that_year() -> None:
-    assert yearly_return(np.array([0]), np.array([1_000_000 * 0]), 600).tolist() == [0]
+    # The month weights come from the method, not from the test: January 11/12, November
+    # 1/12, December nothing.
+    assert months_left_after([1, 11, 12]).tolist() == [11, 1, 0]
+    lines = statement_lines(
+        [(date(2025, 11, 10), 1_200_000), (date(2025, 12, 10), 1_000_000)],
+        {2025: 600},
+        through_year=2025,
+    )
+    # 1 200 000 × 6% × 1/12 = 6 000 for November; December's 1 000 000 adds nothing.
+    assert [(y.contributions, y.returned, y.closing) for y in lines] == [
+        (2_200_000, 6_000, 2_206_000)
+    ]
+
+
+def test_a_withdrawal_stops_earning_from_the_month_paid() -> None:
+    # 12 000 000 opening at 6% = 720 000; 6 000 000 paid out in April loses 6% × 8/12 of
+    # it = 240 000: 480 000 credited, closing 12 000 000 - 6 000 000 + 480 000.
+    lines = statement_lines(
+        [(date(2024, 1, 10), 12_000_000)],
+        {2024: 0, 2025: 600},
+        through_year=2025,
+        withdrawals=[(date(2025, 4, 20), 6_000_000)],
+    )
+    assert [(y.year, y.opening, y.withdrawn, y.returned, y.closing) for y in lines] == [
+        (2024, 0, 0, 0, 12_000_000),
+        (2025, 12_000_000, 6_000_000, 480_000, 6_480_000),
+    ]
 
 
 def test_statement_compounds_and_skips_years_without_a_rate() -> None:

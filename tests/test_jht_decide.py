@@ -8,7 +8,16 @@ from datetime import date
 
 import pytest
 
-from cairkan.jht import REFUSAL_CODES, Case, PriorPayout, Reason, decide, decide_many
+from cairkan.jht import (
+    REFUSAL_CODES,
+    Case,
+    Limits,
+    PriorPayout,
+    Reason,
+    decide,
+    decide_many,
+    limits,
+)
 
 R = Reason
 D = date.fromisoformat
@@ -604,3 +613,12 @@ def test_every_refusal_has_a_message_in_both_languages() -> None:
 def test_payment_time_follows_the_service_level() -> None:
     assert decide(case(balance=10_000_000)).payment_within_working_days == 1
     assert decide(case(balance=10_000_001)).payment_within_working_days == 5
+
+
+def test_the_limits_guidance_quotes_follow_their_effective_dates() -> None:
+    # App limit Rp 10 juta until April 2025, Rp 15 juta from 1 May 2025 (domain reference,
+    # Channels); NPWP above Rp 50 juta (PP 68/2009); one month's wait (Permenaker 4/2022).
+    assert limits(date(2025, 4, 30)) == Limits(
+        app_limit=10_000_000, npwp_threshold=50_000_000, waiting_period_months=1
+    )
+    assert limits(date(2025, 5, 1)).app_limit == 15_000_000

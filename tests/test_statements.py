@@ -194,12 +194,12 @@ def test_before_the_first_contribution_the_statement_is_empty(siti: Participant)
     )
 
 
-def test_every_demo_member_balance_in_four_queries(django_assert_max_num_queries) -> None:
+def test_every_demo_member_balance_in_five_queries(django_assert_max_num_queries) -> None:
     call_command("seed_demo", members=20, seed=1, as_of=AS_OF)
     participants = list(Participant.objects.all())
     longest = 0
     for participant in participants:
-        with django_assert_max_num_queries(4):
+        with django_assert_max_num_queries(5):
             statement = statement_for(participant=participant, as_of=AS_OF)
         assert statement.final_balance == participant_balance(participant=participant, as_of=AS_OF)
         longest = max(longest, len(statement.lines))

@@ -33,12 +33,18 @@ MESSAGES = {
     ),
     "idempotency_key_invalid": _("The request has no valid Idempotency-Key (1 to 64 characters)."),
     "transition_not_allowed": _("This claim cannot move to that status now."),
+    "exceeds_balance": _(
+        "The amount is more than the member's balance (Rp %(balance)s): nothing was paid twice. Check the claim's amount."
+    ),
     "correction_fields_required": _("Say which parts the member must correct."),
     "rejection_code_required": _("Give the reason for the rejection."),
     "reason_unknown": _("Choose one of the listed reasons."),
     "field_unknown": _("One of the fields marked as wrong is not a field of this form."),
     "date_invalid": _("Write the date as DD-MM-YYYY, or pick it from the calendar."),
     "date_in_future": _("This date is in the future."),
+    "separation_date_reported": _(
+        "Your employer has reported the day you stopped working, and that date counts. If it is wrong, mark it as wrong: an officer checks it with the employer."
+    ),
     "bank_unknown": _("Choose your bank from the list."),
     "account_number_length": _("An account number has 10 to 16 digits."),
     "step_unknown": _("This step does not exist."),

@@ -31,6 +31,14 @@ class Channel(models.TextChoices):
     BRANCH = "branch", _("at a branch office")
 
 
+class SeparationSource(models.TextChoices):
+    """Who gave the claim's separation date. The employer's report governs; a member's
+    own date is taken only when there is none, and sends the claim to an officer."""
+
+    EMPLOYER = "employer", _("reported by the employer")
+    MEMBER = "member", _("declared by the member")
+
+
 OPEN_STATUSES = (
     "submitted",
     "in_review",
@@ -50,6 +58,9 @@ class Claim(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED
     )
     separation_date = models.DateField(null=True, blank=True)
+    separation_date_source = models.CharField(
+        _("separation date given by"), max_length=8, choices=SeparationSource.choices, blank=True
+    )
     # What the rules decided at submission (integer rupiah), kept as the claim's basis.
     balance = models.PositiveBigIntegerField()
     gross = models.PositiveBigIntegerField()
@@ -102,6 +113,15 @@ class Claim(models.Model):
             models.CheckConstraint(
                 condition=Q(net=models.F("gross") - models.F("tax")),
                 name="claim_net_is_gross_less_tax",
+            ),
+            # A separation date always says who gave it, and only a date has a source.
+            models.CheckConstraint(
+                condition=(Q(separation_date__isnull=True) & Q(separation_date_source=""))
+                | (
+                    Q(separation_date__isnull=False)
+                    & Q(separation_date_source__in=SeparationSource.values)
+                ),
+                name="claim_separation_date_has_source",
             ),
         ]
 

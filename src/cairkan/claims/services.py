@@ -25,6 +25,7 @@ from cairkan.claims.models import (
     ClaimDraft,
     ClaimEvent,
     DocumentUpload,
+    SeparationSource,
     Status,
 )
 from cairkan.integrations import loading
@@ -41,6 +42,8 @@ from cairkan.members.balances import participant_balance
 from cairkan.members.identifiers import validate_npwp
 from cairkan.members.models import Participant
 from cairkan.members.names import compare_names
+from cairkan.members.selectors import paid_withdrawals
+from cairkan.members.services import WithdrawalError, withdrawal_record
 from cairkan.notifications.gateway import notify
 from cairkan.workdays.selectors import add_working_days
 
@@ -115,26 +118,61 @@ class Preview:
     decision: Decision
     channel: str
     payment_due: date
+    # Who gave the separation date: the employer, the member (an officer checks it), or "".
+    separation_source: str = ""
 
 
-def _case(participant: Participant, request: ClaimRequest, as_of: date) -> Case:
+def reported_separation_date(participant: Participant) -> date | None:
+    """The day the employer reported the member stopped working (latest membership)."""
+    latest = participant.memberships.order_by("start_date").last()
+    return latest.separation_date if latest else None
+
+
+def _separation(
+    reason: Reason, reported: date | None, typed: date | None
+) -> tuple[date | None, str]:
+    """The separation date the rules use, and who gave it.
+
+    The employer's report governs whenever there is one: the waiting period runs from it
+    (Permenaker 4/2022 Art. 8-11), so a different date the member types is refused, never
+    used. Only without a report does the member's own date count, and then as declared by
+    the member, for an officer to check with the employer.
+    """
+    if reported is not None:
+        if typed is not None and typed != reported:
+            raise ClaimError("separation_date_reported", reported=reported.isoformat())
+        return reported, SeparationSource.EMPLOYER
+    if typed is not None and reason.needs_separation_date:
+        return typed, SeparationSource.MEMBER
+    return None, ""
+
+
+def _case(participant: Participant, request: ClaimRequest, as_of: date) -> tuple[Case, str]:
+    """The case the rules decide, and the source of its separation date."""
     memberships = list(participant.memberships.order_by("start_date"))
     if not memberships:
         raise ClaimError("no_membership")
     latest = memberships[-1]
-    paid = Claim.objects.filter(participant=participant, status=Status.PAID)
-    return Case(
+    reason = Reason(request.reason)
+    separation, source = _separation(reason, latest.separation_date, request.separation_date)
+    case = Case(
         as_of=as_of,
-        reason=Reason(request.reason),
+        reason=reason,
         birth_date=participant.birth_date,
         retirement_age=latest.contractual_retirement_age,
         membership_start=memberships[0].start_date,
         membership_active=latest.status == "active",
-        separation_date=request.separation_date or latest.separation_date,
+        separation_date=separation,
         balance=participant_balance(participant=participant, as_of=as_of),
         has_npwp=bool(request.npwp),
-        prior_payouts=tuple(PriorPayout(c.payment_due, Reason(c.reason), c.gross) for c in paid),
+        # The paid history (PP 46/2015 Art. 22: one partial withdrawal; PP 68/2009: the
+        # payments that share a tax band) is the withdrawal ledger.
+        prior_payouts=tuple(
+            PriorPayout(w.paid_on, Reason(w.reason), w.gross)
+            for w in paid_withdrawals(participant=participant, as_of=as_of)
+        ),
     )
+    return case, source
 
 
 def check_bank_account(*, participant: Participant, bank_code: str, account_number: str) -> str:
@@ -168,7 +206,7 @@ def claim_preview(
     except ValueError:
         raise ClaimError("reason_unknown") from None
     as_of = timezone.localdate(now or timezone.now())
-    case = _case(participant, request, as_of)
+    case, source = _case(participant, request, as_of)
     decision = decide(case)
     wants_branch = request.prefer_branch or request.appointment_kind == AppointmentKind.BRANCH
     channel = (
@@ -183,6 +221,7 @@ def claim_preview(
         decision=decision,
         channel=channel,
         payment_due=payment_due(as_of, decision.payment_within_working_days),
+        separation_source=source,
     )
 
 
@@ -309,6 +348,7 @@ def _file(
                 reason=request.reason,
                 channel=preview.channel,
                 separation_date=case.separation_date,
+                separation_date_source=preview.separation_source,
                 balance=case.balance,
                 gross=decision.gross,
                 tax=decision.tax,
@@ -352,6 +392,18 @@ def _file(
                 acting_user=helper,
                 reason=f"filed on the {preview.channel} channel{assisted}",
             )
+            if preview.separation_source == SeparationSource.MEMBER:
+                # No employer report: the waiting period runs from the member's word, so an
+                # officer checks the date with the employer before anything is paid.
+                claim.status = Status.IN_REVIEW
+                claim.save(update_fields=["status"])
+                _event(
+                    claim,
+                    Status.SUBMITTED,
+                    Status.IN_REVIEW,
+                    actor="system",
+                    reason="separation date declared by the member: an officer checks it",
+                )
             _notify(claim)
     except IntegrityError:  # the same submission, or another claim, raced in
         raise ClaimError("claim_in_progress") from None
@@ -381,6 +433,18 @@ def claim_transition(
         locked.correction_fields = correction_fields or []
         locked.rejection_code = rejection_code
         locked.save(update_fields=["status", "correction_fields", "rejection_code"])
+        if to_status == Status.PAID:
+            # What is paid leaves the balance, with the claim's move (PP 46/2015 Art. 22, 26).
+            try:
+                withdrawal_record(
+                    participant=locked.participant,
+                    claim_reference=str(locked.public_id),
+                    reason=locked.reason,
+                    gross=locked.gross,
+                    paid_on=timezone.localdate(),
+                )
+            except WithdrawalError as exc:
+                raise ClaimError(exc.code, **exc.params) from None
         _event(locked, previous, to_status, actor=actor, acting_user=acting_user, reason=reason)
         _notify(locked)
     return locked
@@ -399,6 +463,11 @@ def step_save(
             account_number=cleaned["account_number"],
         )
         answers = {**answers, "holder": holder}
+    if step == "data":
+        typed = drafts.clean_step(step, answers).get("separation_date")
+        reported = reported_separation_date(participant)
+        if reported is not None and typed and date.fromisoformat(typed) != reported:
+            raise ClaimError("separation_date_reported", reported=reported.isoformat())
     return drafts.draft_save(draft=draft, step=step, answers=answers, version=version)
 
 
@@ -406,7 +475,12 @@ def request_from_draft(draft: ClaimDraft) -> ClaimRequest:
     """The claim the wizard's answers describe (missing answers are left empty)."""
     data = draft.data
     confirmed = data.get("data", {})
-    separation = confirmed.get("separation_date")
+    # A date the member typed before the employer reported one no longer counts.
+    separation = (
+        confirmed.get("separation_date")
+        if reported_separation_date(draft.participant) is None
+        else None
+    )
     schedule = data.get("schedule", {})
     bank = data.get("bank", {})
     return ClaimRequest(

@@ -8,6 +8,9 @@ Cairkan's method (domain reference, Decision on returns; docs/rules.md):
   months left after it: (12 - m)/12 — paid in January it earns 11/12, in December nothing
   that year. Contributions are counted by the day they were paid (cash basis), so a late
   payment never reopens a closed year.
+- Money paid out (a withdrawal, PP 46/2015 Art. 22 and 26) leaves the balance on the day
+  paid: paid in month m it stops earning for the (12 - m)/12 of the year a contribution
+  of that month would earn — the same rule with the opposite sign.
 - The year's return is rounded down to the rupiah, per membership.
 - A year without a published rate earns nothing until the rate is entered.
 
@@ -47,7 +50,8 @@ def yearly_return(
 ) -> IntArray:
     """The return credited for one year, rounded down to the rupiah.
 
-    ``weighted_contributions`` is Σ contribution × months_left_after(month paid).
+    ``weighted_contributions`` is Σ contribution × months_left_after(month paid), less
+    Σ withdrawal × months_left_after(month paid out).
     """
     opening = np.asarray(opening, dtype=np.int64)
     weighted = np.asarray(weighted_contributions, dtype=np.int64)
@@ -62,30 +66,43 @@ class YearLine:
     rate_points: int | None  # None: no rate published for that year yet
     returned: int
     closing: int
+    withdrawn: int = 0
+
+
+def _by_year(rows: Iterable[tuple[date, int]]) -> dict[int, tuple[int, int]]:
+    """Per year: (total, Σ amount × months left after the month paid)."""
+    by_year: dict[int, tuple[int, int]] = {}
+    for paid_on, amount in rows:
+        total, weighted = by_year.get(paid_on.year, (0, 0))
+        by_year[paid_on.year] = (total + amount, weighted + amount * (12 - paid_on.month))
+    return by_year
 
 
 def statement_lines(
-    payments: Iterable[tuple[date, int]], rates: Mapping[int, int], through_year: int
+    payments: Iterable[tuple[date, int]],
+    rates: Mapping[int, int],
+    through_year: int,
+    withdrawals: Iterable[tuple[date, int]] = (),
 ) -> list[YearLine]:
-    """Year-by-year growth of one balance from its payments (date paid, amount) and the
-    rates (year → basis points), up to and including ``through_year``."""
-    by_year: dict[int, tuple[int, int]] = {}
-    for paid_on, amount in payments:
-        total, weighted = by_year.get(paid_on.year, (0, 0))
-        by_year[paid_on.year] = (total + amount, weighted + amount * (12 - paid_on.month))
-    if not by_year:
+    """Year-by-year growth of one balance from its payments (date paid, amount), the
+    withdrawals paid out of it (date paid, amount) and the rates (year → basis points),
+    up to and including ``through_year``."""
+    paid_in = _by_year(payments)
+    paid_out = _by_year(withdrawals)
+    if not paid_in:
         return []
     lines = []
     closing = 0
-    for year in range(min(by_year), through_year + 1):
-        total, weighted = by_year.get(year, (0, 0))
+    for year in range(min(paid_in), through_year + 1):
+        total, weighted = paid_in.get(year, (0, 0))
+        out, weighted_out = paid_out.get(year, (0, 0))
         points = rates.get(year)
         returned = (
-            int(yearly_return(np.array([closing]), np.array([weighted]), points)[0])
+            int(yearly_return(np.array([closing]), np.array([weighted - weighted_out]), points)[0])
             if points is not None
             else 0
         )
         opening = closing
-        closing = opening + total + returned
-        lines.append(YearLine(year, opening, total, points, returned, closing))
+        closing = opening + total - out + returned
+        lines.append(YearLine(year, opening, total, points, returned, closing, out))
     return lines

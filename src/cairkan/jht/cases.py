@@ -87,8 +87,7 @@ REASONS = ", ".join(r.value for r in Reason)
 
 
 class _Reader:
-    def __init__(self, data: Mapping[str, Any], prefix: str) -> None:
-        self.data = data
+    def __init__(self, prefix: str) -> None:
         self.prefix = prefix
         self.errors: list[FieldError] = []
 
@@ -150,7 +149,7 @@ def parse_case(data: Any, prefix: str = "") -> Case:
     """Build a ``Case`` from decoded JSON, or raise ``InvalidCase`` naming every bad field."""
     if not isinstance(data, Mapping):
         raise InvalidCase([FieldError(prefix.rstrip(".") or "case", "must be a JSON object")])
-    r = _Reader(data, prefix)
+    r = _Reader(prefix)
     for name in FIELDS:
         if name not in data:
             r.error(

@@ -7,14 +7,22 @@ from datetime import date
 
 from django.db.models import F, Q, Sum
 
-from cairkan.members.models import Contribution, Membership, Participant, ReturnCredit
+from cairkan.members.models import (
+    Contribution,
+    Membership,
+    Participant,
+    ReturnCredit,
+    WithdrawalPart,
+)
 
 PAID = F("worker_share") + F("employer_share")
 
 
 def _membership_balances(as_of: date, memberships: Q) -> dict[int, int]:
     """Balance per membership: contributions paid up to ``as_of`` plus returns credited for
-    the years before ``as_of``'s year (a year's return is credited at its end).
+    the years before ``as_of``'s year (a year's return is credited at its end), less the
+    withdrawals paid up to ``as_of`` (PP 46/2015 Art. 22, 26: what is paid leaves the
+    balance; Permenaker 4/2022).
 
     Grouped by membership, not by participant: joining every ledger row to its
     participant costs ten times the aggregation itself on SQLite.
@@ -32,9 +40,23 @@ def _membership_balances(as_of: date, memberships: Q) -> dict[int, int]:
         .annotate(total=Sum("amount"))
         .values_list("membership_id", "total")
     )
+    withdrawn = (
+        WithdrawalPart.objects.filter(memberships, paid_on__lte=as_of)
+        .values("membership_id")
+        .annotate(total=Sum("amount"))
+        .values_list("membership_id", "total")
+    )
     for membership_id, total in (*paid, *credited):
         balances[membership_id] += total
+    for membership_id, total in withdrawn:
+        balances[membership_id] -= total
     return balances
+
+
+def membership_balances(*, participant: Participant, as_of: date) -> dict[int, int]:
+    """Each of one participant's KPJ (membership id → rupiah) on ``as_of``."""
+    ids = list(Membership.objects.filter(participant=participant).values_list("pk", flat=True))
+    return {i: _membership_balances(as_of, Q(membership_id__in=ids)).get(i, 0) for i in ids}
 
 
 def participant_balance(*, participant: Participant, as_of: date) -> int:

@@ -232,6 +232,7 @@ class ReturnCredit(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     opening_balance = models.PositiveBigIntegerField(_("opening balance (Rp)"))
     contributions = models.PositiveBigIntegerField(_("contributions paid in the year (Rp)"))
+    withdrawals = models.PositiveBigIntegerField(_("withdrawals paid in the year (Rp)"), default=0)
     rate_percent = models.DecimalField(_("rate (% per year)"), max_digits=5, decimal_places=2)
     amount = models.PositiveBigIntegerField(_("return credited (Rp)"))
     closing_balance = models.PositiveBigIntegerField(_("closing balance (Rp)"))
@@ -244,7 +245,10 @@ class ReturnCredit(models.Model):
             models.UniqueConstraint(fields=["membership", "year"], name="return_credit_once"),
             models.CheckConstraint(
                 condition=Q(
-                    closing_balance=F("opening_balance") + F("contributions") + F("amount")
+                    closing_balance=F("opening_balance")
+                    + F("contributions")
+                    - F("withdrawals")
+                    + F("amount")
                 ),
                 name="return_credit_adds_up",
             ),
@@ -253,3 +257,70 @@ class ReturnCredit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership_id} {self.year}: {self.amount}"
+
+
+class WithdrawalKind(models.TextChoices):
+    PARTIAL_10 = "partial_10", _("partial withdrawal, at most 10%")
+    PARTIAL_30 = "partial_30", _("partial withdrawal for housing, at most 30%")
+    FULL = "full", _("the whole balance")
+
+
+class Withdrawal(models.Model):
+    """JHT paid out of a participant's balance: one row per paid claim.
+
+    The balance is contributions + returns - paid withdrawals (PP 46/2015 Art. 22 and 26:
+    what is paid leaves the balance), and the paid history is what the partial-once rule
+    and the two-year tax band read (PP 46/2015 Art. 22(4)–(6); PP 68/2009). The unique
+    claim reference is what makes recording a payout twice change nothing. Written only by
+    ``members.services.withdrawal_record``; never edited.
+    """
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="withdrawals"
+    )
+    claim_reference = models.CharField(_("claim reference"), max_length=64, unique=True)
+    reason = models.CharField(_("claim reason"), max_length=24)
+    kind = models.CharField(_("kind"), max_length=10, choices=WithdrawalKind.choices)
+    gross = models.PositiveBigIntegerField(_("gross amount paid (Rp)"))
+    paid_on = models.DateField(_("payment date"))
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("paid withdrawal")
+        verbose_name_plural = _("paid withdrawals")
+        constraints = [
+            models.CheckConstraint(condition=Q(gross__gt=0), name="withdrawal_pays_something"),
+            models.CheckConstraint(
+                condition=Q(kind__in=WithdrawalKind.values), name="withdrawal_kind_known"
+            ),
+        ]
+        indexes = [models.Index(fields=["paid_on"], name="withdrawal_paid_on")]
+
+    def __str__(self) -> str:
+        return f"{self.claim_reference} {self.kind} {self.gross}"
+
+
+class WithdrawalPart(models.Model):
+    """The share of a withdrawal taken from one KPJ: returns are credited per KPJ, so
+    each KPJ's balance must know what left it."""
+
+    withdrawal = models.ForeignKey(Withdrawal, on_delete=models.PROTECT, related_name="parts")
+    membership = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="withdrawal_parts"
+    )
+    amount = models.PositiveBigIntegerField(_("amount (Rp)"))
+    # Copied from the withdrawal so a KPJ's ledger is read by date without a join.
+    paid_on = models.DateField(_("payment date"))
+
+    class Meta:
+        verbose_name = _("withdrawal part")
+        verbose_name_plural = _("withdrawal parts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["withdrawal", "membership"], name="withdrawal_part_once_per_kpj"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="withdrawal_part_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.withdrawal_id}/{self.membership_id}: {self.amount}"

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
 from itertools import batched
+from typing import Any
 
 import numpy as np
 import structlog
@@ -14,7 +15,13 @@ from django.db.models import Case, Exists, F, IntegerField, OuterRef, Sum, Value
 from django.utils import timezone
 
 from cairkan.jht.balance import rate_basis_points, yearly_return
-from cairkan.members.models import Contribution, Membership, ReturnCredit, ReturnRate
+from cairkan.members.models import (
+    Contribution,
+    Membership,
+    ReturnCredit,
+    ReturnRate,
+    WithdrawalPart,
+)
 
 log = structlog.get_logger(__name__)
 PAID = F("worker_share") + F("employer_share")
@@ -63,7 +70,8 @@ def _openings(year: int, start: date) -> dict[int, int]:
     previous = ReturnCredit.objects.filter(year=year - 1)
     openings = dict(previous.values_list("membership_id", "closing_balance"))
     # Without last year's row (the first year credited, or a year without a rate before
-    # it), the opening is everything paid before plus every return credited before. Find
+    # it), the opening is everything paid before plus every return credited before, less
+    # every withdrawal paid before (PP 46/2015 Art. 22, 26). Find
     # those memberships first, so the common case never scans the whole ledger.
     uncovered = list(
         Membership.objects.filter(
@@ -81,10 +89,27 @@ def _openings(year: int, start: date) -> dict[int, int]:
             .values("membership_id")
             .annotate(total=Sum("amount"))
             .values_list("membership_id", "total"),
+            *WithdrawalPart.objects.filter(membership_id__in=chunk, paid_on__lt=start)
+            .values("membership_id")
+            .annotate(total=-Sum("amount"))
+            .values_list("membership_id", "total"),
         )
         for membership_id, total in rows:
             openings[membership_id] = openings.get(membership_id, 0) + total
     return openings
+
+
+def _ledger_in_year(
+    model: type[Contribution] | type[WithdrawalPart], amount: Any, year: int
+) -> dict[int, tuple[int, int]]:
+    """Per membership: (total, Σ amount × months left after the payment) in ``year``."""
+    start, end = date(year, 1, 1), date(year + 1, 1, 1)
+    return {
+        row["membership_id"]: (row["total"], row["weighted"])
+        for row in model.objects.filter(paid_on__gte=start, paid_on__lt=end)
+        .values("membership_id")
+        .annotate(total=Sum(amount), weighted=Sum(amount * _months_left_after_payment(year)))
+    }
 
 
 def _months_left_after_payment(year: int) -> Case:
@@ -104,24 +129,27 @@ def credit_returns(*, year: int, today: date | None = None) -> CreditSummary:
     """Credit ``year``'s return to every membership not yet credited for it."""
     rate = _check_can_credit(year, today or timezone.localdate())
     points = rate_basis_points(rate.rate_percent)
-    start, end = date(year, 1, 1), date(year + 1, 1, 1)
+    start = date(year, 1, 1)
     with transaction.atomic():
         already = set(
             ReturnCredit.objects.filter(year=year).values_list("membership_id", flat=True)
         )
         openings = _openings(year, start)
-        during = {
-            row["membership_id"]: (row["total"], row["weighted"])
-            for row in Contribution.objects.filter(paid_on__gte=start, paid_on__lt=end)
-            .values("membership_id")
-            .annotate(total=Sum(PAID), weighted=Sum(PAID * _months_left_after_payment(year)))
-        }
-        ids = np.array(sorted((openings.keys() | during.keys()) - already), dtype=np.int64)
+        during = _ledger_in_year(Contribution, PAID, year)
+        # Money paid out in month m stops earning from then: it loses the (12 - m)/12 a
+        # contribution of that month would earn (Cairkan's method, docs/rules.md).
+        out = _ledger_in_year(WithdrawalPart, F("amount"), year)
+        ids = np.array(
+            sorted((openings.keys() | during.keys() | out.keys()) - already), dtype=np.int64
+        )
         opening = np.array([openings.get(i, 0) for i in ids], dtype=np.int64)
         paid = np.array([during.get(i, (0, 0))[0] for i in ids], dtype=np.int64)
-        weighted = np.array([during.get(i, (0, 0))[1] for i in ids], dtype=np.int64)
+        withdrawn = np.array([out.get(i, (0, 0))[0] for i in ids], dtype=np.int64)
+        weighted = np.array(
+            [during.get(i, (0, 0))[1] - out.get(i, (0, 0))[1] for i in ids], dtype=np.int64
+        )
         amount = yearly_return(opening, weighted, points)
-        closing = opening + paid + amount
+        closing = opening + paid - withdrawn + amount
         ReturnCredit.objects.bulk_create(
             [
                 ReturnCredit(
@@ -129,11 +157,14 @@ def credit_returns(*, year: int, today: date | None = None) -> CreditSummary:
                     year=year,
                     opening_balance=int(o),
                     contributions=int(c),
+                    withdrawals=int(w),
                     rate_percent=rate.rate_percent,
                     amount=int(a),
                     closing_balance=int(z),
                 )
-                for m, o, c, a, z in zip(ids, opening, paid, amount, closing, strict=True)
+                for m, o, c, w, a, z in zip(
+                    ids, opening, paid, withdrawn, amount, closing, strict=True
+                )
             ],
             batch_size=5000,
             ignore_conflicts=True,  # a concurrent run credited some first: keep theirs

@@ -3,9 +3,10 @@
 One line per calendar year from the first contribution to the statement's year:
 contributions paid in the year (all linked KPJ together, by the day paid, up to
 ``as_of``), the development return credited for it, and the balance at the end of the
-line. A year's return is credited after 31 December, so on ``as_of`` the return of
-``as_of``'s own year (and of any year not credited yet) counts 0; the last line's
-balance is therefore ``participant_balance`` on ``as_of``. Method: cairkan.jht.balance.
+line, less the JHT paid out in the year (withdrawals, PP 46/2015 Art. 22, 26). A year's
+return is credited after 31 December, so on ``as_of`` the return of ``as_of``'s own
+year (and of any year not credited yet) counts 0; the last line's balance is therefore
+``participant_balance`` on ``as_of``. Method: cairkan.jht.balance.
 """
 
 from __future__ import annotations
@@ -27,7 +28,13 @@ from fpdf.enums import Align, TableBordersLayout
 from fpdf.fonts import FontFace
 
 from cairkan.jht.messages import long_date, rupiah
-from cairkan.members.models import Contribution, Participant, ReturnCredit, ReturnRate
+from cairkan.members.models import (
+    Contribution,
+    Participant,
+    ReturnCredit,
+    ReturnRate,
+    WithdrawalPart,
+)
 
 PAID = F("worker_share") + F("employer_share")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -38,10 +45,11 @@ class StatementLine:
     year: int
     contributions: int  # rupiah paid in the year, up to the statement's date
     returned: int  # rupiah credited for the year; 0 while not credited
+    withdrawn: int  # rupiah paid out in the year (withdrawals), up to the statement's date
     credited: bool  # False: "not credited yet" (the current year, or not run yet)
     rate_percent: Decimal | None  # ReturnRate of the year; None when none is entered
     rate_illustrative: bool  # the rate is a made-up demo value, not an official one
-    balance: int  # at the end of the line: previous + contributions + returned
+    balance: int  # at the end of the line: previous + contributions + returned - withdrawn
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +81,7 @@ def participant_by_nik(nik: str) -> Participant | None:
 
 
 def statement_for(*, participant: Participant, as_of: date) -> Statement:
-    """The statement on ``as_of``, in four queries whatever the number of years."""
+    """The statement on ``as_of``, in five queries whatever the number of years."""
     kpjs = tuple(
         participant.memberships.order_by("start_date", "kpj").values_list("kpj", flat=True)
     )
@@ -90,9 +98,16 @@ def statement_for(*, participant: Participant, as_of: date) -> Statement:
         .annotate(total=Sum("amount"))
         .values_list("year", "total")
     )
+    withdrawn = dict(
+        WithdrawalPart.objects.filter(membership__participant=participant, paid_on__lte=as_of)
+        .annotate(year=ExtractYear("paid_on"))
+        .values("year")
+        .annotate(total=Sum("amount"))
+        .values_list("year", "total")
+    )
     lines: list[StatementLine] = []
     if paid or returned:
-        first = min(paid.keys() | returned.keys())
+        first = min(paid.keys() | returned.keys() | withdrawn.keys())
         rates = {
             rate.year: rate
             for rate in ReturnRate.objects.filter(year__gte=first, year__lte=as_of.year)
@@ -102,13 +117,15 @@ def statement_for(*, participant: Participant, as_of: date) -> Statement:
             contributions = paid.get(year, 0)
             credited = year in returned
             amount = returned.get(year, 0)
-            balance += contributions + amount
+            out = withdrawn.get(year, 0)
+            balance += contributions + amount - out
             rate = rates.get(year)
             lines.append(
                 StatementLine(
                     year=year,
                     contributions=contributions,
                     returned=amount,
+                    withdrawn=out,
                     credited=credited,
                     rate_percent=rate.rate_percent if rate else None,
                     rate_illustrative=bool(rate and rate.illustrative),
@@ -134,6 +151,8 @@ CSV_HEADER = (
     "tingkat hasil %/rate %",
     "tingkat ilustratif/illustrative rate",
     "saldo akhir/closing balance",
+    # Last, so readers of the earlier seven columns keep working.
+    "penarikan dibayar/withdrawals paid",
 )
 CREDITED = "dikreditkan/credited"
 NOT_CREDITED = "belum dikreditkan/not credited yet"
@@ -155,6 +174,7 @@ def statement_csv(statement: Statement) -> bytes:
                 "" if line.rate_percent is None else str(line.rate_percent),
                 YES if line.rate_illustrative else "",
                 line.balance,
+                line.withdrawn,
             )
         )
     return out.getvalue().encode("utf-8-sig")
@@ -249,6 +269,7 @@ def _render_pdf(statement: Statement, lang: str) -> bytes:
             _("Year"),
             _("Contributions paid"),
             _("Return credited"),
+            _("Paid out"),
             _("Rate"),
             _("Balance at year end"),
         )
@@ -259,6 +280,7 @@ def _render_pdf(statement: Statement, lang: str) -> bytes:
                 str(line.year),
                 rupiah(line.contributions, lang),
                 rupiah(line.returned, lang) if line.credited else not_credited,
+                rupiah(line.withdrawn, lang),
                 _rate(line.rate_percent, line.rate_illustrative, lang),
                 rupiah(line.balance, lang),
             )
@@ -266,8 +288,8 @@ def _render_pdf(statement: Statement, lang: str) -> bytes:
     pdf.set_font("Helvetica", size=9)
     with pdf.table(
         width=width,
-        col_widths=(12, 26, 26, 16, 28),
-        text_align=(Align.C, Align.R, Align.R, Align.R, Align.R),
+        col_widths=(12, 24, 24, 22, 14, 26),
+        text_align=(Align.C, Align.R, Align.R, Align.R, Align.R, Align.R),
         borders_layout=TableBordersLayout.HORIZONTAL_LINES,
         headings_style=FontFace(emphasis="BOLD", fill_color=(230, 236, 240)),
         line_height=5,

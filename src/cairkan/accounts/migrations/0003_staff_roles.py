@@ -107,9 +107,9 @@ class Migration(migrations.Migration):
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("biometrics", "0004_staff_permissions"),
-        ("claims", "0005_staff_permissions"),
+        ("claims", "0006_staff_permissions"),
         ("integrations", "0001_initial"),
-        ("members", "0003_return_rate_illustrative"),
+        ("members", "0004_withdrawals"),
         ("notifications", "0002_outbox"),
         ("workdays", "0001_initial"),
     ]

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0004_flagged_fields'),
+        ('claims', '0005_separation_date_source'),
     ]
 
     operations = [
