@@ -2,10 +2,19 @@
 
 Four eyes on money: a verifier (Verifikator) assesses, rejects and asks for corrections;
 only a supervisor (Penyelia) approves. An auditor sees everything and changes nothing.
-Operators may add permissions to a group later; this migration only creates the roles.
+
+The roles are kept in step with this table after every ``migrate`` (and after a test
+database is flushed) by a ``post_migrate`` handler, so a model added later is in the
+auditor's view without a data migration. Operators may add permissions to a group; the
+sync only adds, it never takes a permission away.
 """
 
-from django.db import migrations
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
 
 _COUNTER = [
     "claims.view_claim",
@@ -67,51 +76,26 @@ ROLES = {
 AUDITOR = "Auditor"
 
 
-def create_roles(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
+def roles_sync(sender: Any = None, **_: Any) -> None:
+    """Create the roles and give each the permissions of the table (idempotent).
 
-    # Permissions are normally created after all migrations ran; the roles need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    group_model = apps.get_model("auth", "Group")
-    permission_model = apps.get_model("auth", "Permission")
+    ``post_migrate`` is sent once per app; the roles wait for the last one, when every
+    app's permissions exist."""
+    with_models = [config for config in apps.get_app_configs() if config.models_module]
+    if sender is not None and with_models and sender is not with_models[-1]:
+        return
     for name, wanted in ROLES.items():
-        permissions = []
+        group, _created = Group.objects.get_or_create(name=name)
         for dotted in wanted:
             app_label, codename = dotted.split(".")
-            permissions.append(
-                permission_model.objects.get(
-                    content_type__app_label=app_label, codename=codename
-                )
-            )
-        group, _ = group_model.objects.get_or_create(name=name)
-        group.permissions.add(*permissions)
-    auditor, _ = group_model.objects.get_or_create(name=AUDITOR)
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is not None:  # an app not migrated yet: its turn comes
+                group.permissions.add(permission)
+    auditor, _created = Group.objects.get_or_create(name=AUDITOR)
     auditor.permissions.add(
-        *permission_model.objects.filter(
+        *Permission.objects.filter(
             content_type__app_label__in=_AUDITED_APPS, codename__startswith="view_"
         )
     )
-
-
-def remove_roles(apps, schema_editor):
-    names = [*ROLES, AUDITOR]
-    apps.get_model("auth", "Group").objects.filter(name__in=names).delete()
-
-
-class Migration(migrations.Migration):
-    dependencies = [
-        ("accounts", "0002_identity_controls"),
-        ("auth", "0012_alter_user_first_name_max_length"),
-        ("contenttypes", "0002_remove_content_type_name"),
-        ("biometrics", "0004_staff_permissions"),
-        ("claims", "0006_staff_permissions"),
-        ("integrations", "0001_initial"),
-        ("members", "0004_withdrawals"),
-        ("notifications", "0002_outbox"),
-        ("workdays", "0001_initial"),
-    ]
-
-    operations = [migrations.RunPython(create_roles, remove_roles)]
