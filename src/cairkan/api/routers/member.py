@@ -1,0 +1,34 @@
+"""The member's own balance."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema
+
+from cairkan.accounts.models import MemberAccount
+from cairkan.api.core import auth
+from cairkan.members.balances import participant_balance
+
+router = Router()
+
+
+class BalanceOut(Schema):
+    balance: int
+    as_of: date
+    kpj: list[str]
+
+
+@router.get("/me/balance", response=BalanceOut, auth=auth, tags=["member"])
+def balance(request: HttpRequest) -> dict[str, Any]:
+    account: MemberAccount = request.auth  # type: ignore[attr-defined]
+    today = timezone.localdate()
+    participant = account.participant
+    return {
+        "balance": participant_balance(participant=participant, as_of=today),
+        "as_of": today,
+        "kpj": list(participant.memberships.values_list("kpj", flat=True)),
+    }
