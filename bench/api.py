@@ -6,7 +6,7 @@ it from a second process (locust, headless, on loopback) for: a minimal view (th
 ceiling), balance, claim status and claim submission (each simulated member files once).
 Sandbox latency is off (CAIRKAN_ENV=test) so the figures are Cairkan's own work.
 
-Usage: python bench/api.py [--seconds 15] [--users 16] [--sqlite-only]
+Usage: python bench/api.py [--seconds 15] [--users 16] [--sqlite-only | --postgresql-only]
 """
 
 from __future__ import annotations
@@ -225,6 +225,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--users", type=int, default=16)
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--postgresql-only", action="store_true")
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -235,7 +236,9 @@ def main() -> None:
     if args.inner:
         run("postgresql", env, args.seconds, args.users)
         return
-    run("sqlite", {k: v for k, v in env.items() if k != "DATABASE_URL"}, args.seconds, args.users)
+    if not args.postgresql_only:
+        sqlite_env = {k: v for k, v in env.items() if k != "DATABASE_URL"}
+        run("sqlite", sqlite_env, args.seconds, args.users)
     if not args.sqlite_only:
         sys.stdout.flush()
         subprocess.run(

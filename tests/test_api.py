@@ -52,6 +52,7 @@ def api(client: Client, rina: Participant) -> Client:
         "/api/auth/confirm", {**login, "code": code_sent_to(PHONE)}, content_type="application/json"
     ).json()["token"]
     client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    client.defaults["HTTP_X_DEVICE_ID"] = "app-1"  # a token works only from its device
     return client
 
 
