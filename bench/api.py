@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 SCENARIOS = ["Ceiling", "Balance", "Status", "Submit"]
+BENCH_DEVICE = "bench"  # every simulated member's phone (bench/api_load.py sends it)
 
 
 def prepare(fixture: Path) -> None:
@@ -39,7 +40,7 @@ def prepare(fixture: Path) -> None:
     from django.utils import timezone
 
     from cairkan.accounts.models import MemberAccount
-    from cairkan.api.auth import issue_token
+    from cairkan.api.services import token_issue
     from cairkan.biometrics.models import FaceAttempt, LivenessChallenge
     from cairkan.claims.drafts import draft_for
     from cairkan.claims.models import DocumentUpload
@@ -81,7 +82,7 @@ def prepare(fixture: Path) -> None:
         FaceAttempt.objects.create(
             participant=participant, challenge=challenge, purpose="claim", outcome="passed"
         )
-        return issue_token(account, "bench")
+        return token_issue(account=account, device_id=BENCH_DEVICE).token
 
     def documents_uploaded(participant: Participant, kinds: tuple[str, ...]) -> None:
         """The draft's documents as already received: uploading is not what is measured."""

@@ -31,7 +31,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from cairkan.accounts.models import MemberAccount
-from cairkan.api.auth import issue_token
+from cairkan.api.services import token_issue
 from cairkan.claims import documents
 from cairkan.claims.drafts import draft_for
 from cairkan.claims.services import ClaimRequest, claim_submit, claim_transition
@@ -111,14 +111,24 @@ def _requests_keep_the_test_transaction() -> Iterator[None]:
     request_finished.connect(close_old_connections)
 
 
+DEVICE = "schemathesis"
+
+
+def _member(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}", "X-Device-Id": DEVICE}
+
+
 @pytest.fixture
 def token(rina: Participant) -> str:  # noqa: F811
-    return issue_token(MemberAccount.objects.get(participant=rina), "schemathesis")
+    account = MemberAccount.objects.get(participant=rina)
+    return token_issue(account=account, device_id=DEVICE).token
 
 
 @pytest.fixture
 def member_client(token: str) -> Client:
-    return Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_IDEMPOTENCY_KEY="tap-1")
+    return Client(
+        HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_X_DEVICE_ID=DEVICE, HTTP_IDEMPOTENCY_KEY="tap-1"
+    )
 
 
 @schema.parametrize()
@@ -128,7 +138,7 @@ def test_every_operation_takes_any_input_without_a_5xx(
 ) -> None:
     """Public operations are called as a stranger would, the others as Rina. Generated
     wrong input (negative mode) must be refused with a 4xx."""
-    headers = {"Authorization": f"Bearer {token}"} if _secured(case) else {}
+    headers = _member(token) if _secured(case) else {}
     case.call_and_validate(headers=headers, checks=[*CHECKS, negative_data_rejection])
 
 
@@ -161,7 +171,7 @@ def test_operations_on_real_uploads_and_claims(
     case.path_parameters = {
         name: real_ids.get(name, value) for name, value in (case.path_parameters or {}).items()
     }
-    case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
+    case.call_and_validate(headers=_member(token), checks=CHECKS)
 
 
 SECURED = [

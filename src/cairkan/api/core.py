@@ -4,6 +4,7 @@ module per resource, mounted in ``endpoints.py``; error handlers in ``errors.py`
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -11,10 +12,52 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.operation import Operation
+from ninja.parser import Parser
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
 from cairkan.api.auth import TokenAuth
+
+# No request of this API nests deeper than a few levels; 32 leaves room and stays far
+# below Python's recursion limit, which deeply nested JSON otherwise reaches (a 500).
+MAX_JSON_DEPTH = 32
+
+
+class JsonTooDeep(Exception):
+    pass
+
+
+def nests_deeper_than(data: Any, limit: int) -> bool:
+    """Whether decoded JSON nests lists/objects deeper than ``limit``: a walk without
+    recursion that stops at the first container too deep, and never goes further down."""
+    if not isinstance(data, (dict, list)):
+        return False
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value
+        for child in children:
+            if isinstance(child, (dict, list)):
+                if depth >= limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False
+
+
+class BoundedJsonParser(Parser):
+    """The JSON parser, refusing nesting beyond ``MAX_JSON_DEPTH``. The C decoder itself
+    takes ~100 000 levels in a few milliseconds; what is checked after it is the walk."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        body = request.body
+        try:
+            data = json.loads(body)
+        except RecursionError:
+            raise JsonTooDeep from None
+        few_brackets = body.count(b"[") + body.count(b"{") <= MAX_JSON_DEPTH
+        if not few_brackets and nests_deeper_than(data, MAX_JSON_DEPTH):
+            raise JsonTooDeep
+        return data
 
 
 class CairkanAPI(NinjaAPI):
@@ -25,6 +68,7 @@ class CairkanAPI(NinjaAPI):
 
 
 api = CairkanAPI(
+    parser=BoundedJsonParser(),
     title="Cairkan API",
     version="1",
     urls_namespace="api",

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,7 +15,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from cairkan.accounts.messages import message_for
 from cairkan.accounts.services import AccountError
-from cairkan.api.core import _problem, api
+from cairkan.api.core import MAX_JSON_DEPTH, JsonTooDeep, _problem, api
 from cairkan.claims import documents, drafts
 from cairkan.claims.messages import claim_message
 from cairkan.claims.services import ClaimError
@@ -37,6 +39,7 @@ INPUT_MESSAGES = {
     "datetime_from_date_parsing": gettext_lazy(
         "Write the time as YYYY-MM-DDTHH:MM with its time zone."
     ),
+    "timezone_aware": gettext_lazy("Write the time as YYYY-MM-DDTHH:MM with its time zone."),
     "dict_type": gettext_lazy("Send an object ({...}) here."),
     "model_type": gettext_lazy("Send an object ({...}) here."),
     "model_attributes_type": gettext_lazy("Send an object ({...}) here."),
@@ -62,11 +65,35 @@ def _refused_by_framework(request: HttpRequest, exc: HttpError) -> HttpResponse:
             request,
             401,
             "token_missing",
-            _("Log in first and send the token as the header Authorization: Bearer <token>."),
+            _(
+                "Log in first and send the token as the header Authorization: Bearer <token>, "
+                "and this device's id as the header X-Device-Id."
+            ),
+        )
+    if exc.status_code == 400 and isinstance(exc.__cause__, JsonTooDeep):
+        message = _("The request body nests lists or objects more than %(depth)s levels deep.")
+        return _problem(
+            request,
+            400,
+            "body_too_deep",
+            message % {"depth": MAX_JSON_DEPTH},
+            details={"max_depth": MAX_JSON_DEPTH},
         )
     if exc.status_code == 400:
         return _problem(request, 400, "body_not_json", _("The request body is not valid JSON."))
     return _problem(request, exc.status_code, "request_refused", str(exc))
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE (else a 500)."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if request.path.startswith("/api/uploads/"):  # a chunk: its own, smaller limit
+        limit = documents.MAX_CHUNK
+        message = claim_message("chunk_size", {"limit": limit})
+        return _problem(request, 413, "chunk_size", message, details={"limit": limit})
+    message = _("The request is too large: send at most %(limit)s bytes.") % {"limit": limit}
+    return _problem(request, 413, "body_too_large", message, details={"limit": limit})
 
 
 @api.exception_handler(NinjaValidationError)

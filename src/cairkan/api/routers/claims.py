@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
+from pydantic import AwareDatetime
 
 from cairkan.accounts.models import MemberAccount
 from cairkan.api.core import In, _uuid, auth
@@ -39,7 +40,8 @@ class ClaimIn(In):
     npwp: str = ""
     prefer_branch: bool = False
     appointment_kind: str = ""
-    appointment_at: datetime | None = None
+    # A time without its zone cannot be set against the officers' slots (a 500 before).
+    appointment_at: AwareDatetime | None = None
     helper: HelperIn | None = None
 
 
