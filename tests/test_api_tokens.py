@@ -158,6 +158,18 @@ def test_a_weak_new_password_is_refused_and_changes_nothing(api: Client) -> None
     assert api.get("/api/me/balance").status_code == 200
 
 
+def test_guessing_the_current_password_is_limited(api: Client) -> None:  # noqa: F811
+    """A stolen token (on a stolen phone) must not become a password oracle."""
+    wrong = {"password": "bukan-ini", "new_password": NEW_PASSWORD}
+    for _ in range(5):
+        response = api.post("/api/auth/password", wrong, content_type="application/json")
+        assert response.status_code == 400
+    right = {"password": PASSWORD, "new_password": NEW_PASSWORD}
+    limited = api.post("/api/auth/password", right, content_type="application/json")
+    assert limited.status_code == 429 and limited.json()["details"]["until"]
+    assert api.get("/api/me/balance").status_code == 200  # nothing changed
+
+
 def test_the_password_service_revokes_tokens(rina: Participant) -> None:  # noqa: F811
     account = MemberAccount.objects.get(participant=rina)
     token_issue(account=account, device_id="a")

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -16,7 +15,7 @@ from cairkan.accounts import services as accounts
 from cairkan.accounts.messages import message_for
 from cairkan.accounts.models import MemberAccount
 from cairkan.api.auth import DEVICE_HEADER
-from cairkan.api.core import In, _problem, _uuid, auth
+from cairkan.api.core import In, _problem, _uuid, auth, problems
 from cairkan.api.models import ApiToken
 from cairkan.api.selectors import tokens_of
 from cairkan.api.services import IssuedToken, token_issue, token_revoke
@@ -44,7 +43,9 @@ def _token_out(issued: IssuedToken) -> dict[str, Any]:
     return {"token": issued.token, "expires_at": issued.expires_at}
 
 
-@router.post("/auth/login", response={200: TokenOut, 202: TokenOut}, tags=["auth"])
+@router.post(
+    "/auth/login", response={200: TokenOut, 202: TokenOut, **problems(400, 429)}, tags=["auth"]
+)
 def login(request: HttpRequest, payload: LoginIn) -> Status[dict[str, Any]]:
     """A token, or (for a new device) 202 and where the confirmation code went."""
     result = accounts.login(
@@ -59,7 +60,7 @@ def login(request: HttpRequest, payload: LoginIn) -> Status[dict[str, Any]]:
     return Status(202, {"code_sent_to": result.code_sent_to})
 
 
-@router.post("/auth/confirm", response=TokenOut, tags=["auth"])
+@router.post("/auth/confirm", response={200: TokenOut, **problems(400, 429)}, tags=["auth"])
 def confirm(request: HttpRequest, payload: ConfirmIn) -> dict[str, Any]:
     result = accounts.login(
         identifier=payload.identifier,
@@ -87,24 +88,26 @@ class PasswordIn(In):
     new_password: str
 
 
-@router.post("/auth/password", response=TokenOut, auth=auth, tags=["auth"])
+@router.post(
+    "/auth/password", response={200: TokenOut, **problems(400, 429)}, auth=auth, tags=["auth"]
+)
 def password_change(request: HttpRequest, payload: PasswordIn) -> dict[str, Any] | HttpResponse:
     """Set a new password, giving the current one. Every token of the member's is revoked,
     this one too; the answer carries a new token for this device."""
     account: MemberAccount = request.auth  # type: ignore[attr-defined]
     try:
-        with transaction.atomic():
-            accounts.account_change_password(
-                account=account, password=payload.password, new_password=payload.new_password
-            )
-            issued = token_issue(account=account, device_id=request.headers[DEVICE_HEADER])
+        # Not one transaction with the new token: a wrong password's throttle record must
+        # stay. Should issuing fail, the member logs in again with the new password.
+        accounts.account_change_password(
+            account=account, password=payload.password, new_password=payload.new_password
+        )
     except accounts.AccountError as exc:
         if exc.code == "login_throttled":
             raise
         field = "new_password" if exc.code == "password_weak" else "password"
         details = {"reasons": exc.params.get("reasons", [])}
         return _problem(request, 400, exc.code, message_for(exc), field, details)
-    return _token_out(issued)
+    return _token_out(token_issue(account=account, device_id=request.headers[DEVICE_HEADER]))
 
 
 class TokenInfoOut(Schema):
@@ -133,7 +136,9 @@ def tokens(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-@router.delete("/tokens/{token_id}", response={204: None}, auth=auth, tags=["auth"])
+@router.delete(
+    "/tokens/{token_id}", response={204: None, **problems(404)}, auth=auth, tags=["auth"]
+)
 def token_delete(request: HttpRequest, token_id: str) -> Status[None] | HttpResponse:
     """Log out a device: revoke one of the member's tokens by its ``id``."""
     account: MemberAccount = request.auth  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ from ninja import Router, Schema, Status
 from pydantic import AwareDatetime
 
 from cairkan.accounts.models import MemberAccount
-from cairkan.api.core import In, _uuid, auth
+from cairkan.api.core import In, _uuid, auth, problems
 from cairkan.api.routers.uploads import UploadIn, UploadOut, _upload_out
 from cairkan.claims import appointments, documents
 from cairkan.claims.models import Claim
@@ -100,7 +100,23 @@ def _claim_out(claim: Claim) -> dict[str, Any]:
     }
 
 
-@router.post("/claims", response={200: ClaimOut, 201: ClaimOut}, auth=auth, tags=["claim"])
+@router.post(
+    "/claims",
+    response={200: ClaimOut, 201: ClaimOut, **problems(400, 409)},
+    auth=auth,
+    tags=["claim"],
+    openapi_extra={
+        "parameters": [
+            {
+                "in": "header",
+                "name": "Idempotency-Key",
+                "required": True,
+                "schema": {"type": "string", "minLength": 1, "maxLength": 64},
+                "description": "One per claim the member means to file; a repeat returns it.",
+            }
+        ]
+    },
+)
 def claim_create(request: HttpRequest, payload: ClaimIn) -> Status[dict[str, Any]]:
     """File the claim. Send an ``Idempotency-Key`` header; repeating the request with the
     same key returns the same claim (200) instead of filing another (201)."""
@@ -129,12 +145,19 @@ def _own_claim(account: MemberAccount, claim_id: str) -> Claim:
     return claim
 
 
-@router.get("/claims/{claim_id}", response=ClaimOut, auth=auth, tags=["claim"])
+@router.get(
+    "/claims/{claim_id}", response={200: ClaimOut, **problems(400)}, auth=auth, tags=["claim"]
+)
 def claim_status(request: HttpRequest, claim_id: str) -> dict[str, Any]:
     return _claim_out(_own_claim(request.auth, claim_id))  # type: ignore[attr-defined]
 
 
-@router.post("/claims/{claim_id}/uploads", response={201: UploadOut}, auth=auth, tags=["claim"])
+@router.post(
+    "/claims/{claim_id}/uploads",
+    response={201: UploadOut, **problems(400, 413)},
+    auth=auth,
+    tags=["claim"],
+)
 def claim_upload_create(
     request: HttpRequest, claim_id: str, payload: UploadIn
 ) -> Status[dict[str, Any]]:
@@ -152,7 +175,12 @@ class CorrectionIn(In):
     account_number: str = ""
 
 
-@router.post("/claims/{claim_id}/correction", response=ClaimOut, auth=auth, tags=["claim"])
+@router.post(
+    "/claims/{claim_id}/correction",
+    response={200: ClaimOut, **problems(400, 409)},
+    auth=auth,
+    tags=["claim"],
+)
 def claim_correction(request: HttpRequest, claim_id: str, payload: CorrectionIn) -> dict[str, Any]:
     """Send back what the officer asked for: documents uploaded again and/or another
     bank account. Repeating it after it went through returns the claim unchanged."""
@@ -166,7 +194,7 @@ class SlotOut(Schema):
     seats_left: int
 
 
-@router.get("/slots", response=list[SlotOut], auth=auth, tags=["claim"])
+@router.get("/slots", response={200: list[SlotOut], **problems(400)}, auth=auth, tags=["claim"])
 def slots(request: HttpRequest, kind: str = "video") -> list[dict[str, Any]]:
     """Free video-call (``video``) or branch (``branch``) appointments from the officers'
     published capacity, for claims on the assisted channels."""

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from cairkan.accounts.models import MemberAccount
-from cairkan.api.core import In, auth
+from cairkan.api.core import In, auth, problems
 from cairkan.claims import drafts
 from cairkan.claims.services import step_save
 
@@ -42,7 +42,12 @@ def draft_get(request: HttpRequest) -> dict[str, Any]:
     return _draft_out(drafts.draft_for(participant=account.participant))
 
 
-@router.put("/draft/{step}", response={200: DraftOut, 409: DraftOut}, auth=auth, tags=["claim"])
+@router.put(
+    "/draft/{step}",
+    response={200: DraftOut, 409: DraftOut, **problems(400)},
+    auth=auth,
+    tags=["claim"],
+)
 def draft_put(request: HttpRequest, step: str, payload: DraftIn) -> Status[dict[str, Any]]:
     """Save a completed step. 409 returns the current draft when ``version`` is stale."""
     account: MemberAccount = request.auth  # type: ignore[attr-defined]

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Body, Router
 
-from cairkan.api.core import _problem
+from cairkan.api.core import _problem, problems
 from cairkan.jht import decide, parse_case
 
 router = Router()
@@ -43,7 +43,9 @@ def _out_of_range(case: dict[str, Any]) -> tuple[str, str] | None:
     return None
 
 
-@router.post("/eligibility", tags=["guidance"])
+@router.post(
+    "/eligibility", response={200: dict[str, Any], **problems(400, 422)}, tags=["guidance"]
+)
 def eligibility(
     request: HttpRequest, payload: Body[dict[str, Any]]
 ) -> dict[str, Any] | HttpResponse:

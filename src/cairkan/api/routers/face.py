@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Router, Schema, Status
@@ -27,6 +27,9 @@ from cairkan.biometrics.services import (
 )
 
 router = Router()
+# An empty form field reads as a missing one (422): the document says it cannot be empty.
+ChallengeId = Annotated[str, Form(min_length=1)]
+Frames = Annotated[list[UploadedFile], File(min_length=1)]
 
 MAX_FRAME = 8 * 1024 * 1024  # one phone-camera photo
 
@@ -91,7 +94,7 @@ def face_challenge(request: HttpRequest) -> Status[dict[str, Any]] | HttpRespons
     tags=["face"],
 )
 def face_verify(
-    request: HttpRequest, challenge_id: Form[str], frames: File[list[UploadedFile]]
+    request: HttpRequest, challenge_id: ChallengeId, frames: Frames
 ) -> dict[str, Any] | HttpResponse:
     """Judge the frames (multipart ``frames``: the face looking at the camera first,
     then one or more per step) against the challenge. A dark or blurry capture is a

@@ -9,11 +9,29 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from cairkan.accounts.models import MemberAccount
-from cairkan.api.core import In, _uuid, auth
+from cairkan.api.core import In, _uuid, auth, problems
 from cairkan.claims import documents, drafts
 from cairkan.claims.models import DocumentUpload
 
 router = Router()
+
+# The chunk is the raw request body, not JSON, so the document says so by hand.
+CHUNK_REQUEST: dict[str, Any] = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": "Upload-Offset",
+            # Without it (or with another offset) the answer is 409 with the one expected.
+            "required": False,
+            "schema": {"type": "integer", "minimum": 0},
+            "description": "Where these bytes go: the upload's ``received`` so far.",
+        }
+    ],
+    "requestBody": {
+        "required": True,
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    },
+}
 
 
 class UploadIn(In):
@@ -46,7 +64,7 @@ def _upload(account: MemberAccount, upload_id: str) -> DocumentUpload:
     return upload
 
 
-@router.post("/uploads", response={201: UploadOut}, auth=auth, tags=["claim"])
+@router.post("/uploads", response={201: UploadOut, **problems(400, 413)}, auth=auth, tags=["claim"])
 def upload_create(request: HttpRequest, payload: UploadIn) -> Status[dict[str, Any]]:
     account: MemberAccount = request.auth  # type: ignore[attr-defined]
     draft = drafts.draft_for(participant=account.participant)
@@ -56,13 +74,21 @@ def upload_create(request: HttpRequest, payload: UploadIn) -> Status[dict[str, A
     return Status(201, _upload_out(upload))
 
 
-@router.get("/uploads/{upload_id}", response=UploadOut, auth=auth, tags=["claim"])
+@router.get(
+    "/uploads/{upload_id}", response={200: UploadOut, **problems(400)}, auth=auth, tags=["claim"]
+)
 def upload_status(request: HttpRequest, upload_id: str) -> dict[str, Any]:
     """Where to resume: ``received`` bytes are safe on the server."""
     return _upload_out(_upload(request.auth, upload_id))  # type: ignore[attr-defined]
 
 
-@router.patch("/uploads/{upload_id}", response=UploadOut, auth=auth, tags=["claim"])
+@router.patch(
+    "/uploads/{upload_id}",
+    response={200: UploadOut, **problems(400, 409, 413)},
+    auth=auth,
+    tags=["claim"],
+    openapi_extra=CHUNK_REQUEST,
+)
 def upload_chunk(request: HttpRequest, upload_id: str) -> dict[str, Any]:
     """The request body is the next bytes; header ``Upload-Offset`` says where they go."""
     upload = _upload(request.auth, upload_id)  # type: ignore[attr-defined]
