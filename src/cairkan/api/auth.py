@@ -34,15 +34,15 @@ class TokenAuth(HttpBearer):
             return None
         now = timezone.now()
         # A stolen token from another device is refused like an unknown one: no oracle.
-        record = (
-            ApiToken.objects.select_related("account__participant")
-            .filter(
+        # token_hash is unique: at most one row, so no ORDER BY/LIMIT as .first() would add.
+        found = list(
+            ApiToken.objects.select_related("account__participant").filter(
                 token_hash=token_hash(token), device_hash=device_hash(device), expires_at__gt=now
             )
-            .first()
         )
-        if record is None:
+        if not found:
             return None
+        record = found[0]
         if record.last_used_at is None or now - record.last_used_at > LAST_USE_PRECISION:
             ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
         request.api_token = record  # type: ignore[attr-defined]  # for logout, "current"
