@@ -207,7 +207,7 @@ def test_every_secured_operation_refuses_without_a_valid_token(
     client: Client, method: str, path: str, authorization: str | None
 ) -> None:
     url = path.replace("{step}", "reason").replace("{upload_id}", "0" * 32)
-    url = url.replace("{claim_id}", "0" * 32)
+    url = url.replace("{claim_id}", "0" * 32).replace("{token_id}", "0" * 32)
     headers = {"Authorization": authorization} if authorization is not None else None
     response = client.generic(method, url, b"{}", content_type="application/json", headers=headers)
     assert response.status_code == 401, response.content
