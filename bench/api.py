@@ -6,7 +6,7 @@ it from a second process (locust, headless, on loopback) for: a minimal view (th
 ceiling), balance, claim status and claim submission (each simulated member files once).
 Sandbox latency is off (CAIRKAN_ENV=test) so the figures are Cairkan's own work.
 
-Usage: python bench/api.py [--seconds 15] [--users 16] [--sqlite-only]
+Usage: python bench/api.py [--seconds 15] [--users 16] [--sqlite-only | --postgresql-only]
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 SCENARIOS = ["Ceiling", "Balance", "Status", "Submit"]
+BENCH_DEVICE = "bench"  # every simulated member's phone (bench/api_load.py sends it)
 
 
 def prepare(fixture: Path) -> None:
@@ -39,7 +40,7 @@ def prepare(fixture: Path) -> None:
     from django.utils import timezone
 
     from cairkan.accounts.models import MemberAccount
-    from cairkan.api.auth import issue_token
+    from cairkan.api.services import token_issue
     from cairkan.biometrics.models import FaceAttempt, FaceEnrolment, LivenessChallenge
     from cairkan.claims.drafts import draft_for
     from cairkan.claims.models import DocumentUpload
@@ -85,7 +86,7 @@ def prepare(fixture: Path) -> None:
         FaceAttempt.objects.create(
             participant=participant, challenge=challenge, purpose="claim", outcome="passed"
         )
-        return issue_token(account, "bench")
+        return token_issue(account=account, device_id=BENCH_DEVICE).token
 
     def documents_uploaded(participant: Participant, kinds: tuple[str, ...]) -> None:
         """The draft's documents as already received: uploading is not what is measured."""
@@ -229,6 +230,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--users", type=int, default=16)
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--postgresql-only", action="store_true")
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -239,7 +241,9 @@ def main() -> None:
     if args.inner:
         run("postgresql", env, args.seconds, args.users)
         return
-    run("sqlite", {k: v for k, v in env.items() if k != "DATABASE_URL"}, args.seconds, args.users)
+    if not args.postgresql_only:
+        sqlite_env = {k: v for k, v in env.items() if k != "DATABASE_URL"}
+        run("sqlite", sqlite_env, args.seconds, args.users)
     if not args.sqlite_only:
         sys.stdout.flush()
         subprocess.run(

@@ -14,6 +14,7 @@ from locust.exception import StopUser
 FIXTURE = json.loads(Path(os.environ["CAIRKAN_BENCH_FIXTURE"]).read_text())
 _readers = itertools.cycle(FIXTURE["readers"])
 _submitters = iter(FIXTURE["submitters"])
+DEVICE = "bench"  # the device bench/api.py issued the tokens to
 
 
 class Reader(HttpUser):
@@ -22,7 +23,7 @@ class Reader(HttpUser):
 
     def on_start(self) -> None:
         reader = next(_readers)
-        self.headers = {"Authorization": f"Bearer {reader['token']}"}
+        self.headers = {"Authorization": f"Bearer {reader['token']}", "X-Device-Id": DEVICE}
         self.claim = reader["claim"]
 
 
@@ -65,6 +66,7 @@ class Submit(HttpUser):
             name="submit",
             headers={
                 "Authorization": f"Bearer {member['token']}",
+                "X-Device-Id": DEVICE,
                 "Idempotency-Key": str(uuid.uuid4()),
             },
             catch_response=True,

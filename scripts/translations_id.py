@@ -827,9 +827,17 @@ ID.update(
         "Send an object ({...}) here.": "Kirim objek ({...}) di sini.",
         "Send a list ([...]) here.": "Kirim daftar ([...]) di sini.",
         "This value is not valid.": "Nilai ini tidak sah.",
-        "Log in first and send the token as the header Authorization: Bearer <token>.": "Masuk dulu dan kirim token sebagai header Authorization: Bearer <token>.",
         "The request body is not valid JSON.": "Isi permintaan bukan JSON yang sah.",
         "This address takes only: %(allowed)s.": "Alamat ini hanya menerima: %(allowed)s.",
+        # The API's tokens (issue 9, H2)
+        "Log in first and send the token as the header Authorization: Bearer <token>, and this device's id as the header X-Device-Id.": "Masuk dulu dan kirim token sebagai header Authorization: Bearer <token>, serta id perangkat ini sebagai header X-Device-Id.",
+        "There is no such login of yours. It may have expired or been logged out.": "Tidak ada login Anda dengan id ini. Mungkin sudah kedaluwarsa atau sudah keluar.",
+        "That is not your current password.": "Itu bukan kata sandi Anda saat ini.",
+        # The API's limits (issue 9, L1–L3)
+        "The request body nests lists or objects more than %(depth)s levels deep.": "Isi permintaan menumpuk daftar atau objek lebih dari %(depth)s tingkat.",
+        "The request is too large: send at most %(limit)s bytes.": "Permintaan terlalu besar: kirim paling banyak %(limit)s bita.",
+        "Write an amount of at most %(amount)s rupiah.": "Tulis jumlah paling banyak %(amount)s rupiah.",
+        "Write a date no later than %(date)s.": "Tulis tanggal paling lambat %(date)s.",
         "waiting to be sent": "menunggu dikirim",
         "sent": "terkirim",
         "gave up": "gagal dikirim",

@@ -16,7 +16,7 @@ from PIL import Image
 from cairkan.accounts import services as accounts
 from cairkan.biometrics.models import FaceEnrolment
 from cairkan.claims.models import Claim
-from cairkan.members.models import Participant
+from cairkan.members.models import Membership, Participant
 from claim_steps import face_check_passed
 from sent_messages import last_code as code_sent_to
 
@@ -53,6 +53,7 @@ def api(client: Client, rina: Participant) -> Client:
         "/api/auth/confirm", {**login, "code": code_sent_to(PHONE)}, content_type="application/json"
     ).json()["token"]
     client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    client.defaults["HTTP_X_DEVICE_ID"] = "app-1"  # a token works only from its device
     return client
 
 
@@ -151,8 +152,13 @@ def test_a_claim_through_the_api(api: Client, rina: Participant, settings, tmp_p
         assert whole.json()["state"] == "complete"
 
     face_check_passed(rina)
+    # The employer's reported date, which the demo sets relative to today: a date typed
+    # here would drift against timezone.localdate() and disagree with the employer's.
+    reported = Membership.objects.get(kpj=RINA["kpj"]).separation_date
+    assert reported is not None
     body = {
-        "reason": "resignation",  # the employer reported the separation date
+        "reason": "resignation",
+        "separation_date": reported.isoformat(),
         "bank_code": "002",
         "account_number": "005201000019001",
     }

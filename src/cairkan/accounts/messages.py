@@ -54,6 +54,7 @@ MESSAGES = {
         "Choose a stronger password: at least 8 characters, not only numbers, not like your name."
     ),
     "login_wrong": _("The phone number or e-mail and password do not match."),
+    "password_wrong": _("That is not your current password."),
     "login_throttled": _("Too many tries. For your safety, try again at %(time)s."),
     "not_registered": _("There is no Cairkan account for this member yet. Register first."),
     "recovery_needs_face": _(

@@ -606,7 +606,8 @@ def recovery_complete(
     phone_code: str = "",
 ) -> None:
     """Set a new password (and a new phone, proven by its code) once the face matched in
-    the last 10 minutes. Remembered devices are forgotten: the old phone is logged out."""
+    the last 10 minutes. Remembered devices are forgotten and the app's tokens revoked:
+    the old phone, and whoever held it, is logged out."""
     if timezone.now() - face_passed_at > timedelta(minutes=10):
         raise AccountError("recovery_face_expired")
     try:
@@ -629,3 +630,31 @@ def recovery_complete(
             account.phone = phone
             account.save(update_fields=["phone"])
         account.devices.all().delete()
+        account.tokens.all().delete()  # the API's tokens, through the reverse relation
+
+
+# --- password change ----------------------------------------------------------------------
+
+PASSWORD_CHANGE_LIMIT = throttle.Limit("password_change", 5, timedelta(minutes=15))
+
+
+def account_change_password(*, account: MemberAccount, password: str, new_password: str) -> None:
+    """The member, logged in, sets a new password by giving the current one. Every app
+    token is revoked (a token taken with the old password is no longer the member's);
+    remembered devices stay, so the member's own phone logs in again without a code."""
+    limits = [(PASSWORD_CHANGE_LIMIT, str(account.pk))]
+    try:
+        throttle.check(limits)
+    except throttle.Throttled as exc:
+        raise AccountError("login_throttled", until=exc.until) from None
+    if not account.user.check_password(password):
+        throttle.record_failure(limits)
+        raise AccountError("password_wrong")
+    try:
+        validate_password(new_password, account.user)
+    except ValidationError as exc:
+        raise AccountError("password_weak", reasons=list(exc.messages)) from None
+    with transaction.atomic():
+        account.user.set_password(new_password)
+        account.user.save(update_fields=["password"])
+        account.tokens.all().delete()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import Q
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -86,6 +87,8 @@ def upload_bytes(request: HttpRequest, upload_id: uuid.UUID) -> JsonResponse:
         upload = upload_append(upload=upload, offset=offset, chunk=request.body)
     except ValueError:
         return _refuse("offset_mismatch", {"expected": upload.received}, 409)
+    except RequestDataTooBig:  # over DATA_UPLOAD_MAX_MEMORY_SIZE: Django will not read it
+        return _refuse("chunk_size", status=413)
     except UploadError as exc:
         return _refuse(exc.code, dict(exc.params), _status_of(exc))
     return _out(upload)
