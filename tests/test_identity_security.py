@@ -191,7 +191,7 @@ def test_the_api_balance_waits_for_the_face_too(client: Client) -> None:
     KnownDevice.objects.create(account=account, device_hash=services.device_hash("app-1"))
     login = {"identifier": PHONE, "password": STRONG, "device_id": "app-1"}
     token = client.post("/api/auth/login", login, content_type="application/json").json()["token"]
-    api = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_X_DEVICE_ID="app-1")
     refused = api.get("/api/me/balance")
     assert refused.status_code == 403 and refused.json()["code"] == "face_not_enrolled"
     enrol(account)
