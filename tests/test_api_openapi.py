@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
@@ -30,6 +31,7 @@ from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from cairkan.accounts.models import MemberAccount
 from cairkan.api.services import token_issue
+from cairkan.biometrics.models import FaceEnrolment
 from cairkan.claims import documents
 from cairkan.claims.drafts import draft_for
 from cairkan.claims.services import ClaimRequest, claim_submit, claim_transition
@@ -128,6 +130,11 @@ def _member(token: str) -> dict[str, str]:
 
 @pytest.fixture
 def token(rina: Participant) -> str:  # noqa: F811
+    """A token of Rina's, her face enrolled (an unenrolled account reads nothing)."""
+    FaceEnrolment.objects.get_or_create(
+        participant=rina,
+        defaults={"embedding": np.zeros(128).tobytes(), "registry_distance": 0.3},
+    )
     account = MemberAccount.objects.get(participant=rina)
     return token_issue(account=account, device_id=DEVICE).token
 
@@ -166,7 +173,9 @@ def real_ids(rina: Participant, settings: Any, tmp_path: Path) -> dict[str, str]
     settings.MEDIA_ROOT = tmp_path
     upload_documents(member(rina.nik), RINA_CLAIM["reason"])  # and a passed face check
     claim = claim_submit(
-        participant=rina, request=ClaimRequest(**RINA_CLAIM), idempotency_key="tap-1"
+        participant=rina,
+        request=ClaimRequest(**{**RINA_CLAIM, "separation_date": None}),
+        idempotency_key="tap-1",
     )
     claim_transition(
         claim=claim, to_status="needs_fix", actor="officer", correction_fields=["bank"]

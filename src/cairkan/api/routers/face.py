@@ -39,6 +39,7 @@ router = Router()
 # An empty form field reads as a missing one (422): the document says it cannot be empty.
 ChallengeId = Annotated[str, Form(min_length=1)]
 Frames = Annotated[list[UploadedFile], File(min_length=1)]
+Nonce = Annotated[str, Form(min_length=1)]
 
 MAX_FRAME = 8 * 1024 * 1024  # one phone-camera photo
 
@@ -141,7 +142,7 @@ def face_verify(
     request: HttpRequest,
     challenge_id: ChallengeId,
     step: Form[int],
-    nonce: Form[str],
+    nonce: Nonce,
     frames: Frames,
 ) -> dict[str, Any] | Status[dict[str, Any]] | HttpResponse:
     """Answer one prompt of the challenge (multipart ``frames``: 1 to 4 taken after the
