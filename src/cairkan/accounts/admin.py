@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from cairkan.accounts.models import AccountEvent, MemberAccount, Registration
 from cairkan.accounts.staff_login import ThrottledAdminLoginForm
+from cairkan.biometrics.admin import ReadOnlyAdmin
 
 # The back office's login counts failures per username and per client, like members'.
 admin.site.login_form = ThrottledAdminLoginForm
@@ -42,19 +43,10 @@ class RegistrationAdmin(admin.ModelAdmin[Registration]):
 
 
 @admin.register(AccountEvent)
-class AccountEventAdmin(admin.ModelAdmin[AccountEvent]):
+class AccountEventAdmin(ReadOnlyAdmin[AccountEvent]):
     """The accounts' audit trail: read, never written by hand."""
 
     list_display = ["created_at", "participant", "kind", "reason"]
     list_filter = ["kind"]
     search_fields = ["=participant__nik"]
     readonly_fields = ["participant", "kind", "reason", "data", "created_at"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from cairkan.biometrics.admin import ReadOnlyAdmin
 from cairkan.claims.models import (
     Appointment,
     AppointmentCapacity,
@@ -142,18 +143,9 @@ class ClaimAdmin(admin.ModelAdmin[Claim]):
         return False
 
 
-class MemberRecordAdmin[M: Any](admin.ModelAdmin[M]):
+class MemberRecordAdmin[M: Any](ReadOnlyAdmin[M]):
     """A record members create through the wizard: officers look, nobody types one in,
     edits or deletes it here (``prune`` removes it when its retention ends)."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ClaimDraft)
