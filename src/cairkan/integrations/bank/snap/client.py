@@ -241,7 +241,9 @@ class SnapBank:
             )
         except snap.ProtocolError as error:
             # The bank has the transfer but said something unreadable: still unknown.
-            raise base.TransferOutcomeUnknown(f"unreadable answer for {reference}: {error}")
+            raise base.TransferOutcomeUnknown(
+                f"unreadable answer for {reference}: {error}"
+            ) from None
         failure_code = ""
         if latest == snap.STATUS_SUCCESS:
             state = base.TransferState.COMPLETED
@@ -265,7 +267,9 @@ class SnapBank:
         )
 
     @staticmethod
-    def _no_answer(code: snap.ResponseCode, data: dict[str, Any], *, moves_money: bool) -> Exception:
+    def _no_answer(
+        code: snap.ResponseCode, data: dict[str, Any], *, moves_money: bool
+    ) -> Exception:
         """An answer that is neither a result nor a known refusal. Only refusals a bank
         makes before acting (401, 409xx00, 429, 503) prove that a transfer did not move;
         anything else leaves its outcome open."""
@@ -288,7 +292,7 @@ class SnapBank:
         and draws a fresh external id once if the bank says it was used (both refusals
         come before the bank acts). Raises for an answer that is no SNAP answer."""
         raw = snap.minify(body)
-        code, data = snap.ResponseCode(0, service, "00"), {}
+        code, data = snap.ResponseCode(0, service, "00"), dict[str, Any]()
         for _ in range(3):
             token = self._access_token()
             stamp = snap.timestamp(self.clock())
@@ -373,7 +377,9 @@ class SnapBank:
                 "Content-Type": "application/json",
                 "X-TIMESTAMP": stamp,
                 "X-CLIENT-KEY": self.credentials.client_id,
-                "X-SIGNATURE": snap.sign_token_request(self._key, self.credentials.client_id, stamp),
+                "X-SIGNATURE": snap.sign_token_request(
+                    self._key, self.credentials.client_id, stamp
+                ),
             },
         )
         code, data = self._send(request, moves_money=False)
