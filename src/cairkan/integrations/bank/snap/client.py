@@ -36,7 +36,7 @@ SANDBOX_URL = "http://snap-sandbox.invalid/snap"
 # A token is renewed this long before the bank's expiry, so a request in flight never
 # carries one that expires on the way.
 _TOKEN_MARGIN = timedelta(seconds=30)
-_REFERENCE = re.compile(r"[0-9A-Za-z._/-]{1,64}")
+_REFERENCE = re.compile(r"[!-~]{1,64}")  # printable ASCII, no spaces: SNAP's partnerReferenceNo
 
 
 def new_external_id(now: datetime) -> str:
@@ -145,7 +145,8 @@ class SnapBank:
     ) -> base.TransferStatus:
         if not _REFERENCE.fullmatch(reference or ""):
             raise base.TransferRejected(
-                base.FailureCode.INVALID_REFERENCE, "reference must be 1–64 letters or digits"
+                base.FailureCode.INVALID_REFERENCE,
+                "reference must be 1–64 printable characters without spaces",
             )
         try:
             money = snap.format_amount(amount)
