@@ -343,6 +343,9 @@ LOGGING: dict[str, Any] = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "numexpr": {"level": "WARNING"},  # OpenFisca's numexpr announces its thread count
+        # The bank client's every request; its own outcome events say what matters.
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
         "django_structlog": {"level": LOG_LEVEL},
     },
 }

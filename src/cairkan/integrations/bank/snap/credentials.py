@@ -6,6 +6,7 @@ key is ever committed; a real bank's come from settings (docs/payments.md)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import secrets
@@ -30,13 +31,19 @@ class SnapCredentials:
         return f"SnapCredentials(client_id={self.client_id!r}, partner_id={self.partner_id!r})"
 
     def private_key(self) -> rsa.RSAPrivateKey:
-        key = serialization.load_pem_private_key(self.private_key_pem.encode(), password=None)
-        if not isinstance(key, rsa.RSAPrivateKey):
-            raise ValueError("the SNAP BI token key must be an RSA key")
-        return key
+        return _load_private_key(self.private_key_pem)
 
     def public_key(self) -> rsa.RSAPublicKey:
         return self.private_key().public_key()
+
+
+@functools.lru_cache(maxsize=8)
+def _load_private_key(pem: str) -> rsa.RSAPrivateKey:
+    """Loading checks the key's consistency, which costs about 0.1 s: once per process."""
+    key = serialization.load_pem_private_key(pem.encode(), password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise ValueError("the SNAP BI token key must be an RSA key")
+    return key
 
 
 def sandbox_credentials(var_dir: Path) -> SnapCredentials:
