@@ -739,22 +739,31 @@ def test_an_unreachable_bank_is_unavailable_for_everything(credentials, key_file
 # --- the factory and the sandbox's keys --------------------------------------------------
 
 
-def test_the_factory_builds_the_snap_client_over_the_embedded_sandbox():
+def test_the_factory_builds_the_snap_client_over_the_embedded_sandbox(settings):
     make_accounts()
+    # The sandbox's network options are the same whichever gateway is configured.
+    settings.CAIRKAN_BANK_OPTIONS = {**settings.CAIRKAN_BANK_OPTIONS, "settle_after_s": 0}
     bank = loading.bank()
 
     assert isinstance(bank, SnapBank)
     assert bank.sandbox is not None
     holder = bank.inquire_account(bank_code=ACTIVE[0], account_number=ACTIVE[1])
     assert holder.holder_name == "SITI AMINAH"
+    paid = _submit(bank)
+    assert paid.state is TransferState.COMPLETED  # settled at once, as configured
+    assert SandboxTransfer.objects.get().amount == 1_500_000
 
 
 def test_the_factory_can_go_back_to_the_direct_sandbox(settings):
+    make_accounts()
     settings.CAIRKAN_BANK_GATEWAY = "cairkan.integrations.bank.sandbox.SandboxBank"
-    settings.CAIRKAN_BANK_OPTIONS = {"settle_after_s": 0}
+    settings.CAIRKAN_BANK_OPTIONS = {**settings.CAIRKAN_BANK_OPTIONS, "settle_after_s": 0}
     loading.reset()
 
-    assert isinstance(loading.bank(), SandboxBank)
+    bank = loading.bank()
+
+    assert isinstance(bank, SandboxBank)
+    assert _submit(bank).state is TransferState.COMPLETED
 
 
 def test_sandbox_credentials_are_made_once_private_and_kept(tmp_path):
