@@ -31,7 +31,12 @@ from cairkan.integrations.bank.sandbox import SandboxBank
 from cairkan.integrations.bank.snap import SnapBank
 from cairkan.integrations.bank.snap import protocol as snap
 from cairkan.integrations.bank.snap.credentials import SnapCredentials, sandbox_credentials
-from cairkan.integrations.models import SandboxBankAccount, SandboxFault, SandboxTransfer
+from cairkan.integrations.models import (
+    SandboxBankAccount,
+    SandboxExternalId,
+    SandboxFault,
+    SandboxTransfer,
+)
 from snap_bank import (
     ACTIVE,
     CLOSED,
@@ -263,6 +268,20 @@ def test_a_reused_external_id_is_refused_and_the_client_draws_another(
     clock.advance(timedelta(days=1).total_seconds())  # a new day at the bank: 111 is free
     bank.inquire_account(bank_code=ACTIVE[0], account_number=ACTIVE[1])
     assert wire.codes()[-1] == "2001600"
+
+
+def test_external_ids_of_past_days_are_forgotten(bank, clock):
+
+    bank.inquire_account(bank_code=ACTIVE[0], account_number=ACTIVE[1])
+    clock.advance(timedelta(days=1).total_seconds())
+    bank.inquire_account(bank_code=ACTIVE[0], account_number=ACTIVE[1])
+    assert SandboxExternalId.objects.count() == 2  # yesterday's is kept a day
+
+    clock.advance(timedelta(days=1).total_seconds())
+    bank.inquire_account(bank_code=ACTIVE[0], account_number=ACTIVE[1])
+
+    days = sorted(SandboxExternalId.objects.values_list("day", flat=True))
+    assert [d.isoformat() for d in days] == ["2025-03-04", "2025-03-05"]
 
 
 # --- amounts ---------------------------------------------------------------------------

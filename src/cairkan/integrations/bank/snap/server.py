@@ -20,7 +20,7 @@ import secrets
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -108,6 +108,7 @@ class SnapSandboxServer:
         # A whole-bank outage (maintenance window): every request answers 503, nothing done.
         self.out_of_service = False
         self._tokens: dict[str, datetime] = {}
+        self._pruned_on: date | None = None
         self._lock = threading.Lock()
 
     # --- WSGI ---------------------------------------------------------------------------
@@ -265,16 +266,22 @@ class SnapSandboxServer:
             raise Refusal(400, "02", "Invalid Mandatory Field [X-EXTERNAL-ID]")
         # Only an authenticated request spends an external id: a stranger cannot burn ours.
         now = self.clock()
+        today = now.astimezone(snap.WIB).date()
         try:
             with transaction.atomic():
                 SandboxExternalId.objects.create(
                     partner_id=self.credentials.partner_id,
-                    day=now.astimezone(snap.WIB).date(),
+                    day=today,
                     external_id=external_id,
                     received_at=now,
                 )
         except IntegrityError:
             raise Refusal(409, "00", "Conflict [X-EXTERNAL-ID]") from None
+        if self._pruned_on != today:
+            # Ids are unique per day: yesterday's (kept for requests crossing midnight)
+            # and older ones can go, once a day.
+            SandboxExternalId.objects.filter(day__lt=today - timedelta(days=1)).delete()
+            self._pruned_on = today
 
     # --- account inquiry (15, 16) -------------------------------------------------------
 
