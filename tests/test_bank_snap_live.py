@@ -4,6 +4,7 @@ the client with a base URL as it would talk to a real bank."""
 from __future__ import annotations
 
 import socket
+import stat
 import threading
 from collections.abc import Iterator
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
@@ -145,3 +146,13 @@ def test_a_bank_that_takes_the_request_and_never_answers_leaves_the_outcome_unkn
                 beneficiary_name="X",
                 amount=1,
             )
+
+
+def test_the_sandbox_command_hands_out_a_private_key_file(tmp_path):
+    from cairkan.integrations.management.commands.snap_sandbox import key_file
+
+    path = key_file(tmp_path)
+
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert path.read_text() == sandbox_credentials(tmp_path).private_key_pem
+    assert key_file(tmp_path) == path  # made once
