@@ -30,6 +30,7 @@ from cairkan.integrations.bank.base import (
 from cairkan.integrations.bank.sandbox import SandboxBank
 from cairkan.integrations.bank.snap import SnapBank
 from cairkan.integrations.bank.snap import protocol as snap
+from cairkan.integrations.bank.snap.client import TransferOrder
 from cairkan.integrations.bank.snap.credentials import SnapCredentials, sandbox_credentials
 from cairkan.integrations.models import (
     SandboxBankAccount,
@@ -795,3 +796,105 @@ def test_sandbox_credentials_are_made_once_private_and_kept(tmp_path):
     assert list(tmp_path.iterdir()) == [path]  # no half-written file left behind
     assert first.client_secret not in repr(first)
     assert "PRIVATE" not in repr(first)
+
+
+# --- bulk interbank transfer (20) --------------------------------------------------------
+
+
+def _order(account, reference, amount=1_000_000) -> TransferOrder:
+    return TransferOrder(reference, account[0], account[1], "Penerima", amount)
+
+
+def test_a_bulk_carries_each_transfer_under_its_own_reference(bank, wire, clock):
+    orders = [
+        _order(ACTIVE, "JHT-B1", 1_000_000),
+        _order(DORMANT, "JHT-B2", 2_000_000),
+        _order(("002", "0000000000"), "JHT-B3", 3_000_000),
+        _order(SAME_BANK, "JHT-B4"),  # same bank: goes alone, not in a bulk
+        _order(CLOSED, "JHT-B5", snap.BI_FAST_LIMIT + 1),  # above BI-FAST
+    ]
+
+    results = bank.submit_bulk_transfer(bulk_reference="BULK-2025-03-03-1", orders=orders)
+
+    assert list(results) == ["JHT-B1", "JHT-B2", "JHT-B3", "JHT-B4", "JHT-B5"]
+    assert results["JHT-B1"].state is TransferState.PENDING
+    assert results["JHT-B1"].amount == 1_000_000
+    assert results["JHT-B2"].state is TransferState.PENDING  # dormant: accepted, returned later
+    assert isinstance(results["JHT-B3"], AccountNotFound)
+    assert results["JHT-B4"].code == FailureCode.NOT_PERMITTED
+    assert results["JHT-B5"].code == FailureCode.OVER_LIMIT
+    request, answer = _request(wire, "/transfer-interbank-bulk")
+    body = json.loads(request.content)
+    assert body["totalAmount"] == {"value": "6000000.00", "currency": "IDR"}
+    assert body["totalTransaction"] == "3"
+    assert [d["responseCode"] for d in answer["transferDetails"]] == [
+        "2022000",
+        "2022000",
+        "4042011",
+    ]
+    assert answer["responseCode"] == "2022000"
+    assert set(SandboxTransfer.objects.values_list("reference", flat=True)) == {"JHT-B1", "JHT-B2"}
+
+    clock.advance(SETTLE_S)
+    returned = bank.transfer_status(reference="JHT-B2")
+    assert (returned.state, returned.failure_code) == (TransferState.FAILED, "account_dormant")
+
+
+def test_a_bulk_whose_answer_is_lost_is_resolved_per_reference_and_sent_again_safely(bank, wire):
+    bank.inquire_account(bank_code=ACTIVE[0], account_number=ACTIVE[1])  # token first
+    orders = [_order(ACTIVE, "JHT-L1"), _order(DORMANT, "JHT-L2")]
+    wire.lose_next_answer = True
+
+    with pytest.raises(TransferOutcomeUnknown):
+        bank.submit_bulk_transfer(bulk_reference="BULK-L", orders=orders)
+
+    assert bank.transfer_status(reference="JHT-L1").state is TransferState.PENDING
+    again = bank.submit_bulk_transfer(bulk_reference="BULK-L", orders=orders)
+    assert again["JHT-L1"].accepted_at == T0
+    assert SandboxTransfer.objects.count() == 2  # nothing doubled
+
+
+def test_one_lost_item_in_a_bulk_is_unknown_and_the_rest_stand(bank):
+    orders = [_order(ACTIVE, "JHT-M1"), _order(FAULT_LOST_ANSWER, "JHT-M2")]
+
+    results = bank.submit_bulk_transfer(bulk_reference="BULK-M", orders=orders)
+
+    assert results["JHT-M1"].state is TransferState.PENDING
+    assert isinstance(results["JHT-M2"], TransferOutcomeUnknown)
+    assert bank.transfer_status(reference="JHT-M2").state is TransferState.PENDING
+
+
+def test_a_bulk_whose_totals_do_not_add_up_is_refused(bank, wire, server):
+    bank.submit_bulk_transfer(bulk_reference="BULK-T", orders=[_order(ACTIVE, "JHT-T1")])
+    request, _ = _request(wire, "/transfer-interbank-bulk")
+    body = json.loads(request.content)
+    body["totalAmount"]["value"] = "999.00"
+    body["partnerReferenceNo"] = "BULK-T2"
+    body["transferDetails"][0]["partnerReferenceNo"] = "JHT-T2"
+    raw = snap.minify(body)
+    headers = {key.upper(): value for key, value in request.headers.items()}
+    headers["X-EXTERNAL-ID"] = "4242"
+    headers["X-SIGNATURE"] = snap.sign_transaction(
+        server.credentials.client_secret,
+        "POST",
+        request.url.path,
+        request.headers["Authorization"].split()[1],
+        raw,
+        request.headers["X-TIMESTAMP"],
+    )
+
+    answer = server.handle(method="POST", url_path=request.url.path, headers=headers, body=raw)
+
+    assert answer.body["responseCode"] == "4002001"
+    assert not SandboxTransfer.objects.filter(reference="JHT-T2").exists()
+
+
+@pytest.mark.parametrize(
+    "orders",
+    [[], [_order(ACTIVE, "JHT-D")] * 2, [_order(ACTIVE, f"JHT-{i}") for i in range(501)]],
+)
+def test_a_bulk_needs_one_to_500_distinct_references(bank, wire, orders):
+    with pytest.raises(ValueError):
+        bank.submit_bulk_transfer(bulk_reference="BULK-X", orders=orders)
+
+    assert wire.exchanges == []

@@ -16,7 +16,8 @@ import logging
 import re
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,17 @@ def new_external_id(now: datetime) -> str:
     about one in 10^30 per pair, and the bank refuses it (409xx00) without acting, after
     which the client retries once under a fresh id."""
     return f"{now.astimezone(snap.WIB):%H%M%S}{secrets.randbelow(10**30):030d}"
+
+
+@dataclass(frozen=True, slots=True)
+class TransferOrder:
+    """One transfer of a bulk, as ``submit_transfer`` takes it."""
+
+    reference: str
+    bank_code: str
+    account_number: str
+    beneficiary_name: str
+    amount: int
 
 
 class SnapBank:
@@ -143,47 +155,126 @@ class SnapBank:
         beneficiary_name: str,
         amount: int,
     ) -> base.TransferStatus:
-        if not _REFERENCE.fullmatch(reference or ""):
+        order = TransferOrder(reference, bank_code, account_number, beneficiary_name, amount)
+        self._check(order)
+        intrabank = bank_code == self.source_bank_code
+        body = self._detail(order, intrabank=intrabank)
+        body["sourceAccountNo"] = self.source_account_no
+        body["transactionDate"] = snap.timestamp(self.clock())
+        service = snap.TRANSFER_INTRABANK if intrabank else snap.TRANSFER_INTERBANK
+        code, data = self._call(service, body, moves_money=True)
+        return self._outcome(order, code, data)
+
+    def submit_bulk_transfer(
+        self, *, bulk_reference: str, orders: Sequence[TransferOrder]
+    ) -> dict[str, base.TransferStatus | base.BankError]:
+        """Hand over up to ``snap.BULK_MAX_ITEMS`` interbank transfers in one request
+        (service 20). Each transfer keeps its own reference and is idempotent by it, as
+        one sent alone; the answer maps each reference to its status or to the error it
+        met. An order the client refuses itself (same bank, above BI-FAST, bad amount) is
+        not sent. If the whole answer is lost this raises ``TransferOutcomeUnknown``: ask
+        each reference's status, or send the same bulk again."""
+        if not orders or len(orders) > snap.BULK_MAX_ITEMS:
+            raise ValueError(f"a bulk holds 1 to {snap.BULK_MAX_ITEMS} transfers")
+        if len({order.reference for order in orders}) != len(orders):
+            raise ValueError("each transfer of a bulk needs its own reference")
+        if not _REFERENCE.fullmatch(bulk_reference or ""):
+            raise base.TransferRejected(base.FailureCode.INVALID_REFERENCE, "bulk reference")
+        results: dict[str, base.TransferStatus | base.BankError] = {}
+        sendable: list[TransferOrder] = []
+        details: list[dict[str, Any]] = []
+        for order in orders:
+            try:
+                self._check(order)
+                if order.bank_code == self.source_bank_code:
+                    raise base.TransferRejected(
+                        base.FailureCode.NOT_PERMITTED,
+                        "bulk is interbank: a same-bank transfer goes alone (intrabank)",
+                    )
+                details.append(self._detail(order, intrabank=False))
+            except base.TransferRejected as refused:
+                results[order.reference] = refused
+            else:
+                sendable.append(order)
+        if sendable:
+            body = {
+                "partnerReferenceNo": bulk_reference,
+                "sourceAccountNo": self.source_account_no,
+                "transactionDate": snap.timestamp(self.clock()),
+                "totalAmount": snap.format_amount(sum(order.amount for order in sendable)),
+                "totalTransaction": str(len(sendable)),
+                "transferDetails": details,
+            }
+            code, data = self._call(snap.TRANSFER_BULK, body, moves_money=True)
+            if code.http not in (200, 202):
+                self._outcome(TransferOrder(bulk_reference, "", "", "", 0), code, data)
+            items = data.get("transferDetails")
+            answered = {
+                item.get("partnerReferenceNo"): item
+                for item in (items if isinstance(items, list) else [])
+                if isinstance(item, dict)
+            }
+            for order in sendable:
+                item = answered.get(order.reference)
+                try:
+                    if item is None:
+                        raise base.TransferOutcomeUnknown(f"no answer for {order.reference}")
+                    item_code = snap.ResponseCode.parse(item.get("responseCode"))
+                    results[order.reference] = self._outcome(order, item_code, item)
+                except snap.ProtocolError as error:
+                    results[order.reference] = base.TransferOutcomeUnknown(str(error))
+                except base.BankError as error:
+                    results[order.reference] = error
+        return {order.reference: results[order.reference] for order in orders}
+
+    @staticmethod
+    def _check(order: TransferOrder) -> None:
+        """What the client refuses itself, before anything is sent."""
+        if not _REFERENCE.fullmatch(order.reference or ""):
             raise base.TransferRejected(
                 base.FailureCode.INVALID_REFERENCE,
                 "reference must be 1–64 printable characters without spaces",
             )
         try:
-            money = snap.format_amount(amount)
+            snap.format_amount(order.amount)
         except snap.ProtocolError as error:
             raise base.TransferRejected(base.FailureCode.INVALID_AMOUNT, str(error)) from None
-        intrabank = bank_code == self.source_bank_code
-        if not intrabank and amount > snap.BI_FAST_LIMIT:
+
+    def _detail(self, order: TransferOrder, *, intrabank: bool) -> dict[str, Any]:
+        if not intrabank and order.amount > snap.BI_FAST_LIMIT:
             # Routing decision (docs/payments.md): interbank goes over BI-FAST only; a
             # larger payout is refused here, before anything is sent, and is paid by bank
             # file (pain.001) or an officer's RTGS transfer.
             raise base.TransferRejected(
                 base.FailureCode.OVER_LIMIT,
-                f"Rp {amount:,} is above BI-FAST's Rp 250 juta per transfer: pay by bank file",
+                f"Rp {order.amount:,} is above BI-FAST's Rp 250 juta per transfer: "
+                "pay by bank file",
             )
-        body: dict[str, Any] = {
-            "partnerReferenceNo": reference,
-            "amount": money,
-            "beneficiaryAccountNo": account_number,
-            "beneficiaryAccountName": beneficiary_name[:100],
-            "sourceAccountNo": self.source_account_no,
-            "transactionDate": snap.timestamp(self.clock()),
+        detail: dict[str, Any] = {
+            "partnerReferenceNo": order.reference,
+            "amount": snap.format_amount(order.amount),
+            "beneficiaryAccountNo": order.account_number,
+            "beneficiaryAccountName": order.beneficiary_name[:100],
             "feeType": "OUR",  # the fee is BPJS's: the member receives the net in full
             "remark": "JHT",
         }
         if not intrabank:
-            body["beneficiaryBankCode"] = bank_code
-        service = snap.TRANSFER_INTRABANK if intrabank else snap.TRANSFER_INTERBANK
-        code, data = self._call(service, body, moves_money=True)
+            detail["beneficiaryBankCode"] = order.bank_code
+        return detail
+
+    def _outcome(
+        self, order: TransferOrder, code: snap.ResponseCode, data: dict[str, Any]
+    ) -> base.TransferStatus:
+        """A transfer's answer as Cairkan reads it: a status, or the error it raises."""
         if code.http in (200, 202):
             return self._transfer_status(
-                reference, data, in_progress=code.http == 202, sent_amount=amount
+                order.reference, data, in_progress=code.http == 202, sent_amount=order.amount
             )
         failure = code.failure
         if failure is base.FailureCode.ACCOUNT_INVALID:
-            raise base.AccountNotFound(f"{bank_code}-{account_number}")
+            raise base.AccountNotFound(f"{order.bank_code}-{order.account_number}")
         if failure is base.FailureCode.UNKNOWN_BANK:
-            raise base.UnknownBank(bank_code)
+            raise base.UnknownBank(order.bank_code)
         if failure is not None:
             raise base.TransferRejected(failure, f"{code} {data.get('responseMessage', '')}")
         if code.http == 400:  # the bank read the request and refused it: nothing moved

@@ -41,13 +41,18 @@ INQUIRY_INTERNAL = "15"
 INQUIRY_EXTERNAL = "16"
 TRANSFER_INTRABANK = "17"
 TRANSFER_INTERBANK = "18"
+TRANSFER_BULK = "20"
 TRANSFER_STATUS = "36"
+# Cairkan's ceiling on one bulk request (banks set their own; a day's payouts to other
+# banks go in several bulks).
+BULK_MAX_ITEMS = 500
 PATHS: dict[str, str] = {
     TOKEN: "/access-token/b2b",
     INQUIRY_INTERNAL: "/account-inquiry-internal",
     INQUIRY_EXTERNAL: "/account-inquiry-external",
     TRANSFER_INTRABANK: "/transfer-intrabank",
     TRANSFER_INTERBANK: "/transfer-interbank",
+    TRANSFER_BULK: "/transfer-interbank-bulk",
     TRANSFER_STATUS: "/transfer/status",
 }
 

@@ -167,6 +167,8 @@ class SnapSandboxServer:
                 return self._inquiry(service, request)
             if service in (snap.TRANSFER_INTRABANK, snap.TRANSFER_INTERBANK):
                 return self._transfer(service, request)
+            if service == snap.TRANSFER_BULK:
+                return self._bulk(request)
             return self._status(request)
         except Refusal as refusal:
             return self._answer(refusal.http, service, refusal.case, refusal.message)
@@ -367,6 +369,60 @@ class SnapSandboxServer:
             beneficiaryBankCode=bank_code,
             transactionDate=snap.timestamp(status.accepted_at),
             additionalInfo=self._state(status),
+        )
+
+    # --- bulk interbank transfer (20) ----------------------------------------------------
+
+    def _bulk(self, request: dict[str, Any]) -> Answer:
+        """Each transfer of the bulk is taken as if sent alone (idempotent by its own
+        reference); the answer lists each one's code. The totals must add up."""
+        bulk_reference = request.get("partnerReferenceNo")
+        details = request.get("transferDetails")
+        if (
+            not isinstance(bulk_reference, str)
+            or not bulk_reference
+            or not isinstance(details, list)
+            or not details
+            or not all(isinstance(item, dict) for item in details)
+        ):
+            raise Refusal(400, "02", "Invalid Mandatory Field [transferDetails]")
+        if len(details) > snap.BULK_MAX_ITEMS:
+            raise Refusal(400, "01", "Invalid Field Format [transferDetails] too many")
+        try:
+            total = snap.parse_amount(request.get("totalAmount"))
+            amounts = [snap.parse_amount(item.get("amount")) for item in details]
+        except snap.ProtocolError as error:
+            raise Refusal(400, "01", f"Invalid Field Format [amount] {error}") from None
+        if total != sum(amounts) or request.get("totalTransaction") != str(len(details)):
+            raise Refusal(400, "01", "Invalid Field Format [totalAmount/totalTransaction]")
+        if self.source_account_no and request.get("sourceAccountNo") != self.source_account_no:
+            raise _refuse_failure(base.FailureCode.NOT_PERMITTED, "[sourceAccountNo]")
+        results = []
+        for item in details:
+            one = {**item, "sourceAccountNo": request.get("sourceAccountNo")}
+            try:
+                answer = self._transfer(snap.TRANSFER_INTERBANK, one)
+            except Refusal as refusal:
+                answer = self._answer(refusal.http, "18", refusal.case, refusal.message)
+            except base.BankTimeout:
+                answer = self._answer(504, "18", "00", "Timeout")
+            except base.BankUnavailable:
+                answer = self._answer(503, "18", "00", "Service Unavailable")
+            code = snap.ResponseCode.parse(answer.body["responseCode"])
+            results.append(
+                {
+                    **answer.body,
+                    "partnerReferenceNo": item.get("partnerReferenceNo"),
+                    "responseCode": f"{code.http}{snap.TRANSFER_BULK}{code.case}",
+                }
+            )
+        return self._answer(
+            202,
+            snap.TRANSFER_BULK,
+            "00",
+            "Request In Progress",
+            partnerReferenceNo=bulk_reference,
+            transferDetails=results,
         )
 
     @staticmethod
