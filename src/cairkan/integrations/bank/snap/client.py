@@ -97,6 +97,9 @@ class SnapBank:
             from cairkan.integrations.bank.sandbox import SandboxBank
             from cairkan.integrations.bank.snap.server import SnapSandboxServer
 
+            if settings.PRODUCTION:
+                # Not refused (a staging run may want it), but never silent: no money moves.
+                log.warning("snap_sandbox_bank_in_production")
             base_url = SANDBOX_URL
             self.credentials = sandbox_credentials(settings.VAR_DIR)
             self.sandbox = SnapSandboxServer(
