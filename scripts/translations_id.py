@@ -20,6 +20,8 @@ ID = {
     "sandbox bank accounts": "rekening bank sandbox",
     "sandbox transfer": "transfer sandbox",
     "sandbox transfers": "transfer sandbox",
+    "sandbox SNAP external id": "external id SNAP sandbox",
+    "sandbox SNAP external ids": "external id SNAP sandbox",
     # members
     "Members and memberships": "Peserta dan kepesertaan",
     "NIK may contain digits only.": "NIK hanya boleh berisi angka.",

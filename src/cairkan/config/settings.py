@@ -166,8 +166,13 @@ CAIRKAN_REGISTRY_GATEWAY: str = env.str(
     "CAIRKAN_REGISTRY_GATEWAY",
     default="cairkan.integrations.registry.sandbox.SandboxPopulationRegistry",
 )
+# The bank: by default the SNAP BI client (docs/payments.md, "SNAP BI in Cairkan"). With
+# no CAIRKAN_SNAP_BASE_URL it talks to the sandbox bank mounted in-process (keys generated
+# into CAIRKAN_VAR_DIR), whose network CAIRKAN_BANK_OPTIONS describes; with one, to that
+# bank with the keys in CAIRKAN_SNAP. The direct sandbox, without HTTP:
+# CAIRKAN_BANK_GATEWAY=cairkan.integrations.bank.sandbox.SandboxBank.
 CAIRKAN_BANK_GATEWAY: str = env.str(
-    "CAIRKAN_BANK_GATEWAY", default="cairkan.integrations.bank.sandbox.SandboxBank"
+    "CAIRKAN_BANK_GATEWAY", default="cairkan.integrations.bank.snap.snap_bank"
 )
 _sandbox_latency = CAIRKAN_ENV != "test"
 CAIRKAN_REGISTRY_OPTIONS: dict[str, Any] = {
@@ -182,6 +187,19 @@ CAIRKAN_BANK_OPTIONS: dict[str, Any] = {
     "fault_rate": env.float("CAIRKAN_SANDBOX_FAULT_RATE", default=0.0),
     # Interbank transfers settle asynchronously; the sandbox settles after this delay.
     "settle_after_s": env.float("CAIRKAN_BANK_SETTLE_AFTER_S", default=30.0),
+}
+CAIRKAN_SNAP: dict[str, Any] = {
+    "base_url": env.str("CAIRKAN_SNAP_BASE_URL", default=""),
+    "client_id": env.str("CAIRKAN_SNAP_CLIENT_ID", default=""),
+    "client_secret": env.str("CAIRKAN_SNAP_CLIENT_SECRET", default=""),
+    # A PEM file readable by the service only; the key itself never sits in settings.
+    "private_key_file": env.str("CAIRKAN_SNAP_PRIVATE_KEY_FILE", default=""),
+    "partner_id": env.str("CAIRKAN_SNAP_PARTNER_ID", default=""),
+    "channel_id": env.str("CAIRKAN_SNAP_CHANNEL_ID", default="95221"),
+    # The paying bank and BPJS's account there: same-bank payouts go intrabank.
+    "source_bank_code": env.str("CAIRKAN_SNAP_SOURCE_BANK_CODE", default="009"),
+    "source_account_no": env.str("CAIRKAN_SNAP_SOURCE_ACCOUNT_NO", default="0115476117"),
+    "timeout_s": env.float("CAIRKAN_BANK_TIMEOUT_S", default=8.0),
 }
 
 # --- Notifications ----------------------------------------------------------------------
@@ -321,6 +339,9 @@ LOGGING: dict[str, Any] = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "numexpr": {"level": "WARNING"},  # OpenFisca's numexpr announces its thread count
+        # The bank client's every request; its own outcome events say what matters.
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
         "django_structlog": {"level": LOG_LEVEL},
     },
 }

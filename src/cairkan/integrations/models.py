@@ -101,3 +101,25 @@ class SandboxTransfer(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class SandboxExternalId(models.Model):
+    """An ``X-EXTERNAL-ID`` the SNAP BI sandbox bank has seen: unique per partner per day
+    (the bank's day, WIB), so a reused one is refused (409xx00) as a real bank does."""
+
+    partner_id = models.CharField(max_length=36)
+    day = models.DateField()
+    external_id = models.CharField(max_length=36)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("sandbox SNAP external id")
+        verbose_name_plural = _("sandbox SNAP external ids")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner_id", "day", "external_id"], name="sandbox_external_id_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.day} {self.external_id}"

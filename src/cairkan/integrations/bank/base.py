@@ -27,13 +27,41 @@ class BankError(Exception):
 class UnknownBank(BankError):
     """No bank with this code is reachable through the gateway."""
 
+    code = "unknown_bank"
+
+
+class FailureCode(StrEnum):
+    """Why the bank refused or returned a transfer: the one vocabulary every bank adapter
+    (the sandbox, SNAP BI, ISO 20022 files) speaks to Cairkan. It travels as
+    ``TransferRejected.code`` (refused at once, nothing moved) and as
+    ``TransferStatus.failure_code`` (accepted, then failed or returned).
+    docs/payments.md maps each to the SNAP BI and ISO 20022 codes."""
+
+    ACCOUNT_INVALID = "account_invalid"  # no such account (SNAP 404xx11, ISO AC01)
+    ACCOUNT_CLOSED = "account_closed"  # closed or inactive (403xx18, AC04)
+    ACCOUNT_DORMANT = "account_dormant"  # dormant (403xx09)
+    ACCOUNT_BLOCKED = "account_blocked"  # blocked / "do not honour" (403xx05, AC06)
+    OVER_LIMIT = "over_limit"  # above the rail's or the bank's limit (403xx02, AM02)
+    INSUFFICIENT_FUNDS = "insufficient_funds"  # the payer's account (403xx14, AM04)
+    NOT_PERMITTED = "not_permitted"  # transaction not permitted (403xx15, AG01)
+    # The reference was used for another transfer (409xx01 with another payload, AM05).
+    REFERENCE_CONFLICT = "reference_conflict"
+    UNKNOWN_REFERENCE = "unknown_reference"  # status asked for a reference never accepted
+    INVALID_REFERENCE = "invalid_reference"
+    INVALID_AMOUNT = "invalid_amount"
+    UNKNOWN_BANK = "unknown_bank"  # the bank cannot route to this bank code (404xx03)
+    REJECTED = "rejected"  # any other refusal; the message carries the bank's words
+
 
 class AccountNotFound(BankError):
     """The bank has no account with this number."""
 
+    code = FailureCode.ACCOUNT_INVALID
+
 
 class TransferRejected(BankError):
-    """The bank refused the transfer outright (bad amount, conflicting reference…)."""
+    """The bank refused the transfer outright (bad amount, conflicting reference…);
+    nothing moved. ``code`` is a ``FailureCode`` value."""
 
     def __init__(self, code: str, detail: str) -> None:
         super().__init__(f"{code}: {detail}")
@@ -43,6 +71,13 @@ class TransferRejected(BankError):
 class BankTimeout(BankError, GatewayTimeout):
     """No answer in time. For a transfer the outcome is unknown: query it or retry it
     with the same reference; never send it again under a new one."""
+
+
+class TransferOutcomeUnknown(BankTimeout):
+    """A transfer was handed over but its fate is unknown: a time-out (SNAP 504xx00), a
+    server error after the request left, or a connection lost on the way back. The bank
+    may have accepted it. Resolve it with ``transfer_status`` under the same reference
+    (or resubmit the same reference, which is idempotent) — never a new reference."""
 
 
 class BankUnavailable(BankError, GatewayUnavailable):
