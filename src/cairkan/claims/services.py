@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from cairkan.biometrics.models import FaceAttempt, Outcome
 from cairkan.claims import appointments, drafts
-from cairkan.claims.signals import send_claim_filed_on_commit
 from cairkan.claims.models import (
     OPEN_STATUSES,
     AppointmentKind,
@@ -29,6 +28,7 @@ from cairkan.claims.models import (
     SeparationSource,
     Status,
 )
+from cairkan.claims.signals import send_claim_filed_on_commit
 from cairkan.integrations import loading
 from cairkan.integrations.bank.base import (
     AccountNotFound,

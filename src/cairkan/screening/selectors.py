@@ -107,8 +107,9 @@ def screening_facts(*, claim: Claim, filed_at: datetime, now: datetime) -> Facts
         .values("participant")
         .distinct()
         .count(),
+        # A change after the filing but before screening counts too: the payment is ahead.
         contact_changed_at=AccountEvent.objects.filter(
-            participant=person, kind=AccountEvent.Kind.CONTACT_CHANGED, created_at__lte=filed_at
+            participant=person, kind=AccountEvent.Kind.CONTACT_CHANGED
         ).aggregate(last=Max("created_at"))["last"],
         bank_changed_at=max(changes) if changes else None,
         face_review_at=FaceAttempt.objects.filter(
