@@ -4,6 +4,8 @@ a filing is screened once; a claim an officer already moved is left alone."""
 
 from __future__ import annotations
 
+import io
+
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -262,6 +264,15 @@ def test_a_screening_failure_never_undoes_or_errors_the_filing(
     with django_capture_on_commit_callbacks(execute=True):
         claim = file_rina()
     assert Claim.objects.get(pk=claim.pk).status == "submitted"  # waits for screen-claims
+    monkeypatch.undo()
+    out = io.StringIO()
+    call_command("screen_claims", stdout=out)
+    call_command("screen_claims", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "1 claims handed to screening.",
+        "0 claims handed to screening.",
+    ]
+    assert Claim.objects.get(pk=claim.pk).status == "approved"
 
 
 def test_the_configuration_refuses_a_rule_or_parameter_that_does_not_exist() -> None:

@@ -122,3 +122,14 @@ def screening_facts(*, claim: Claim, filed_at: datetime, now: datetime) -> Facts
         rules_note=note,
         returned_after_correction=claim.events.filter(to_status=Status.NEEDS_FIX).exists(),
     )
+
+
+def claims_awaiting_screening() -> list[int]:
+    """Ids of claims still ``submitted`` whose filing has no screening result: a broker
+    that lost the task, a worker that died, or a screening that failed."""
+    waiting = []
+    for claim in Claim.objects.filter(status=Status.SUBMITTED).order_by("pk"):
+        filing = filing_event(claim)
+        if filing is not None and not hasattr(filing, "screening"):
+            waiting.append(claim.pk)
+    return waiting
