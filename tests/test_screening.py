@@ -186,7 +186,7 @@ FLAGS: dict[str, Callable[[Claim], Any]] = {
     "separation_declared": lambda c: Claim.objects.filter(pk=c.pk).update(
         separation_date_source="member"
     ),
-    "flagged_field": lambda c: Claim.objects.filter(pk=c.pk).update(flagged_fields=["wage"]),
+    "flagged_field": lambda c: Claim.objects.filter(pk=c.pk).update(flagged_fields=["employer"]),
     "face_review_band": _face_review,
     "amount_above_ceiling": lambda c: None,  # with the ceiling below Rina's balance
     "channel_not_app": lambda c: Claim.objects.filter(pk=c.pk).update(channel="online_assisted"),
@@ -223,7 +223,7 @@ def test_each_risk_flag_sends_the_claim_to_an_officer_showing_the_flag(
 def test_a_rule_switched_off_lets_its_case_through_and_says_so(personas, settings) -> None:
     settings.CAIRKAN_SCREENING_RULES = {"flagged_field": {"enabled": False}}
     claim = file_rina()
-    Claim.objects.filter(pk=claim.pk).update(flagged_fields=["wage"])
+    Claim.objects.filter(pk=claim.pk).update(flagged_fields=["employer"])
     result = claim_screen(claim_id=claim.pk, now=NOW)
     assert result is not None and result.outcome == "approved"
     assert {"code": "flagged_field", "state": "off"} in result.verdicts
