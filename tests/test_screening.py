@@ -5,7 +5,6 @@ a filing is screened once; a claim an officer already moved is left alone."""
 from __future__ import annotations
 
 import io
-
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
