@@ -23,6 +23,7 @@ from cairkan.integrations.models import SandboxRegistryRecord
 from cairkan.members.models import Participant
 from cairkan.screening.models import ScreeningResult
 from cairkan.screening.rules import RULES, configuration
+from cairkan.screening.selectors import RegistryOutage
 from cairkan.screening.services import claim_screen
 from claim_steps import face_check_passed, upload_documents
 
@@ -217,6 +218,20 @@ def test_each_risk_flag_sends_the_claim_to_an_officer_showing_the_flag(
     assert last is not None and (last.to_status, last.actor) == ("in_review", "system")
     assert code in last.reason
     assert ClaimEvent.objects.filter(claim=claim, to_status="approved").count() == 0
+
+
+def test_a_worker_waits_out_a_registry_outage_before_sending_the_claim_to_an_officer(
+    personas,
+) -> None:
+    claim = file_rina()
+    _registry_record().update(fault="unavailable")
+    with pytest.raises(RegistryOutage):
+        claim_screen(claim_id=claim.pk, now=NOW, wait_out_outage=True)
+    claim.refresh_from_db()
+    assert (claim.status, ScreeningResult.objects.count()) == ("submitted", 0)
+    # The retries spent (or no broker, where the member's request cannot wait): referred.
+    result = claim_screen(claim_id=claim.pk, now=NOW)
+    assert result is not None and result.reasons == ["registry_unverified"]
 
 
 def test_a_rule_switched_off_lets_its_case_through_and_says_so(personas, settings) -> None:

@@ -11,7 +11,12 @@ from cairkan.biometrics.models import FaceAttempt, Outcome, Purpose
 from cairkan.claims.models import OPEN_STATUSES, Claim, ClaimEvent, SeparationSource, Status
 from cairkan.claims.services import ClaimError, ClaimRequest, claim_preview
 from cairkan.integrations import loading
-from cairkan.integrations.registry.base import RegistryError, RegistryPerson
+from cairkan.integrations.registry.base import (
+    RegistryError,
+    RegistryPerson,
+    RegistryTimeout,
+    RegistryUnavailable,
+)
 from cairkan.members.names import compare_names
 from cairkan.screening.rules import Facts
 
@@ -21,9 +26,19 @@ def filing_event(claim: Claim) -> ClaimEvent | None:
     return claim.events.filter(to_status=Status.SUBMITTED).order_by("-at", "-pk").first()
 
 
-def _registry(nik: str) -> RegistryPerson | None:
+class RegistryOutage(Exception):
+    """The registry did not answer now; the same question may be answered later."""
+
+
+def _registry(nik: str, *, wait_out_outage: bool) -> RegistryPerson | None:
+    """The registry's record, or None when it has none (or, unless told to wait out an
+    outage, when it does not answer: an unconfirmed identity, for a person to check)."""
     try:
         return loading.population_registry().lookup(nik)
+    except (RegistryTimeout, RegistryUnavailable):
+        if wait_out_outage:
+            raise RegistryOutage(nik) from None
+        return None
     except RegistryError:
         return None
 
@@ -71,9 +86,12 @@ def _rules_agree(claim: Claim, now: datetime) -> tuple[bool, str]:
     return True, ""
 
 
-def screening_facts(*, claim: Claim, filed_at: datetime, now: datetime) -> Facts:
+def screening_facts(
+    *, claim: Claim, filed_at: datetime, now: datetime, wait_out_outage: bool = False
+) -> Facts:
+    """Raises ``RegistryOutage`` when ``wait_out_outage`` and the registry is down."""
     person = claim.participant
-    registry = _registry(person.nik)
+    registry = _registry(person.nik, wait_out_outage=wait_out_outage)
     name_of_record = registry.full_name if registry else person.full_name
     other_accounts = (
         Claim.objects.filter(participant=person, submitted_at__lte=filed_at)

@@ -41,9 +41,15 @@ def _screenable(claim: Claim, filing: ClaimEvent | None) -> bool:
     return not claim.events.filter(pk__gt=filing.pk).exclude(actor=SYSTEM).exists()
 
 
-def claim_screen(*, claim_id: int, now: datetime | None = None) -> ScreeningResult | None:
+def claim_screen(
+    *, claim_id: int, now: datetime | None = None, wait_out_outage: bool = False
+) -> ScreeningResult | None:
     """Screen the claim's current filing; the result, or None when there was nothing to
-    screen (already screened, moved by an officer, no longer open)."""
+    screen (already screened, moved by an officer, no longer open).
+
+    ``wait_out_outage``: when the registry does not answer, raise ``RegistryOutage``
+    (nothing written) so a worker tries again later, instead of sending the claim to an
+    officer as unconfirmed."""
     now = now or timezone.now()
     claim = Claim.objects.select_related("participant").filter(pk=claim_id).first()
     if claim is None:
@@ -53,7 +59,9 @@ def claim_screen(*, claim_id: int, now: datetime | None = None) -> ScreeningResu
         return None
     assert filing is not None
     config = configuration()
-    facts = screening_facts(claim=claim, filed_at=filing.at, now=now)
+    facts = screening_facts(
+        claim=claim, filed_at=filing.at, now=now, wait_out_outage=wait_out_outage
+    )
     verdicts = evaluate(facts, config)
     reasons = [v.code for v in verdicts if v.state == "flag"]
     with transaction.atomic():
