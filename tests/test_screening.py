@@ -23,7 +23,7 @@ from cairkan.integrations.models import SandboxRegistryRecord
 from cairkan.members.models import Participant
 from cairkan.screening.models import ScreeningResult
 from cairkan.screening.rules import RULES, configuration
-from cairkan.screening.selectors import RegistryOutage
+from cairkan.screening.selectors import RegistryOutage, screening_facts
 from cairkan.screening.services import claim_screen
 from claim_steps import face_check_passed, upload_documents
 
@@ -232,6 +232,27 @@ def test_a_worker_waits_out_a_registry_outage_before_sending_the_claim_to_an_off
     # The retries spent (or no broker, where the member's request cannot wait): referred.
     result = claim_screen(claim_id=claim.pk, now=NOW)
     assert result is not None and result.reasons == ["registry_unverified"]
+
+
+@pytest.mark.parametrize(
+    ("sent_back", "changed"),
+    [
+        ("corrected: document:bank_account", False),  # the savings book's photo again
+        ("corrected: bank", True),
+        ("corrected: document:ektp, bank", True),
+    ],
+)
+def test_only_a_new_account_counts_as_a_bank_change(personas, sent_back, changed) -> None:
+    claim = file_rina()
+    ClaimEvent.objects.create(
+        claim=claim,
+        from_status="needs_fix",
+        to_status="submitted",
+        actor="member",
+        reason=sent_back,
+    )
+    facts = screening_facts(claim=claim, filed_at=timezone.now(), now=NOW)
+    assert (facts.bank_changed_at is not None) == changed
 
 
 def test_a_rule_switched_off_lets_its_case_through_and_says_so(personas, settings) -> None:

@@ -1,7 +1,8 @@
 """The risk rules of straight-through processing, as configuration.
 
-Each rule is a small function of the facts gathered about a claim (``Facts``) and its
-parameters; it returns its code when the claim needs a person, else None. The table
+Each rule is a small pure function of the facts gathered about a claim (``Facts``) and
+its parameters, saying whether its case is present; ``evaluate`` reports the codes of
+those that are (``flagged``), which send the claim to a person. The table
 ``RULES`` holds every code with the words an officer and a member read, why it exists
 and its default parameters; operators switch a rule off or change its parameters in
 ``CAIRKAN_SCREENING_RULES`` (docs/screening.md). A claim on which no rule fires is

@@ -99,9 +99,11 @@ def screening_facts(
         .exclude(bank_code=claim.bank_code, account_number=claim.account_number)
         .aggregate(last=Max("submitted_at"))["last"]
     )
-    bank_corrected = claim.events.filter(
-        reason__startswith="corrected:", reason__contains="bank"
-    ).aggregate(last=Max("at"))["last"]
+    # claim_correct's reason lists the items sent back: "bank" is a new account (an item
+    # "document:bank_account" is only the savings book's photo again).
+    bank_corrected = claim.events.filter(reason__regex=r"^corrected: (.*, )?bank(,|$)").aggregate(
+        last=Max("at")
+    )["last"]
     changes = [moment for moment in (other_accounts, bank_corrected) if moment is not None]
     agree, note = _rules_agree(claim, now)
     return Facts(
