@@ -620,6 +620,35 @@ ID.update(
     }
 )
 
+# Screening: straight-through processing and its risk codes (issue 12, item 5).
+ID.update(
+    {
+        "Screening": "Penyaringan",
+        "screening result": "hasil penyaringan",
+        "screening results": "hasil penyaringan",
+        "outcome": "hasil",
+        "reasons": "alasan",
+        "approved straight through": "disetujui otomatis",
+        "sent to an officer": "diteruskan ke petugas",
+        "verified contact changed": "kontak terverifikasi diganti",
+        "The population registry could not confirm this person": "Dukcapil tidak dapat memastikan data orang ini",
+        "The population registry records this person as deceased": "Dukcapil mencatat orang ini telah meninggal dunia",
+        "Name or birth date differs from the population registry": "Nama atau tanggal lahir berbeda dengan data Dukcapil",
+        "The bank account holder's name differs from the member's": "Nama pemilik rekening berbeda dengan nama peserta",
+        "Another claim for the same person or KPJ is in progress": "Ada klaim lain untuk orang atau KPJ yang sama yang sedang diproses",
+        "This bank account was given by another member": "Rekening bank ini juga dipakai oleh peserta lain",
+        "The member's phone or e-mail changed recently": "Nomor HP atau e-mail peserta baru saja diganti",
+        "The member's bank account changed recently": "Rekening bank peserta baru saja diganti",
+        "The separation date was declared by the member, not reported by the employer": "Tanggal berhenti bekerja dinyatakan oleh peserta, bukan dilaporkan oleh pemberi kerja",
+        "The member marked prefilled data as wrong": "Peserta menandai data yang sudah terisi sebagai salah",
+        "A recent face check was borderline": "Pemeriksaan wajah terakhir berada di batas ragu-ragu",
+        "The amount is above the straight-through ceiling": "Jumlahnya di atas batas persetujuan otomatis",
+        "Filed with an officer's verification, not in the app": "Diajukan dengan verifikasi petugas, bukan di aplikasi",
+        "The rules decide differently on today's records": "Aturan memberi keputusan lain berdasarkan data hari ini",
+        "Sent back after a correction an officer asked for": "Dikirim kembali setelah perbaikan yang diminta petugas",
+    }
+)
+
 # The claim wizard, its status and correction pages (issue 5).
 ID.update(
     {

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from cairkan.accounts import services
-from cairkan.accounts.models import KnownDevice, MemberAccount, Registration
+from cairkan.accounts.models import AccountEvent, KnownDevice, MemberAccount, Registration
 from cairkan.accounts.services import AccountError
 from cairkan.biometrics.models import FaceEnrolment
 from cairkan.integrations import loading
@@ -257,3 +257,6 @@ def test_recovery_without_an_office_visit() -> None:
     assert account.phone == "+6281299990000"
     assert account.user.check_password("Sungai-Tabukan-2026")
     assert not account.devices.exists()  # the lost phone is forgotten
+    # Recorded for screening: a claim soon after a new phone goes to an officer.
+    changed = AccountEvent.objects.get(participant=account.participant, kind="contact_changed")
+    assert "+6281299990000" not in str(changed.data) + changed.reason  # no contact in the log

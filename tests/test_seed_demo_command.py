@@ -13,6 +13,7 @@ from cairkan.accounts.models import MemberAccount
 from cairkan.claims.models import Claim
 from cairkan.claims.services import ClaimRequest, claim_submit
 from cairkan.members.models import Contribution, Participant, ReturnRate
+from cairkan.screening.services import claim_screen
 from claim_steps import face_check_passed, upload_documents
 
 pytestmark = pytest.mark.django_db
@@ -58,11 +59,12 @@ def test_a_reset_after_members_registered_and_claimed_starts_from_nothing() -> N
     face_check_passed(rina)
     user = get_user_model().objects.create_user("rina")
     MemberAccount.objects.create(user=user, participant=rina, phone="+6281234500001")
-    claim_submit(
+    claim = claim_submit(
         participant=rina,
         request=ClaimRequest("resignation", None, "002", "005201000019001"),
         idempotency_key="k",
     )
+    claim_screen(claim_id=claim.pk)  # screened, as every filing is once it commits
     _seed(members=12, seed=2, as_of=AS_OF, reset=True)
     assert not Claim.objects.exists() and not MemberAccount.objects.exists()
     assert not get_user_model().objects.filter(username="rina").exists()

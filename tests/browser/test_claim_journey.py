@@ -179,7 +179,10 @@ def test_a_member_claims_from_the_landing_page_through_a_dropped_connection(
     assert Claim.objects.count() == 1
     expect(page).to_have_url(re.compile(rf"/klaim/{claim.public_id}/$"))
     check_page(page, "claim: status", violations)
-    expect(page.locator("[aria-current=step]")).to_contain_text("Agenda Klaim")
+    # A clean app claim is screened as its filing commits and approved by the system.
+    claim.refresh_from_db()
+    assert (claim.status, claim.events.last().actor) == ("approved", "system")  # type: ignore[union-attr]
+    expect(page.locator("[aria-current=step]")).to_contain_text("Persetujuan Klaim")
     page.goto(base + "/akun/")
     check_page(page, "account (/akun/)", violations)
     assert not violations, "\n".join(violations)
@@ -262,6 +265,7 @@ def test_a_claim_needing_correction_is_fixed_without_starting_over(
             separation_date=None,
             bank_code="002",
             account_number="005201000019001",
+            flagged=("employer",),  # so screening sends it to an officer
         ),
         idempotency_key="first",
     )
@@ -301,8 +305,16 @@ def test_a_claim_needing_correction_is_fixed_without_starting_over(
         page.get_by_role("button", name=id_text("Send the correction")).click()
     expect(page).to_have_url(re.compile(rf"/klaim/{claim.public_id}/$"))
     claim.refresh_from_db()
-    assert claim.status == "submitted"
-    assert [e.to_status for e in claim.events.all()] == ["submitted", "needs_fix", "submitted"]
+    # Back with the officer who asked: screening holds a corrected claim for a person.
+    assert claim.status == "in_review"
+    assert "returned_after_correction" in claim.review_reasons
+    assert [e.to_status for e in claim.events.all()] == [
+        "submitted",
+        "in_review",
+        "needs_fix",
+        "submitted",
+        "in_review",
+    ]
     assert not violations, "\n".join(violations)
 
 

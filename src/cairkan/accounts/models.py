@@ -132,6 +132,8 @@ class AccountEvent(models.Model):
 
     class Kind(models.TextChoices):
         REPLACED = "replaced", _("unenrolled account replaced by a new registration")
+        # A new contact is where the next codes go: screening holds a claim filed soon after.
+        CONTACT_CHANGED = "contact_changed", _("verified contact changed")
 
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)

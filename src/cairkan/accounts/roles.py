@@ -43,6 +43,7 @@ _VERIFIER = [
     "biometrics.view_faceattempt",
     "biometrics.view_faceenrolment",
     "biometrics.unlock_face_step",  # after checking the e-KTP in a video call
+    "screening.view_screeningresult",  # why screening sent a claim to a person
 ]
 _SUPERVISOR = [
     *_VERIFIER,
@@ -65,6 +66,7 @@ _AUDITED_APPS = [
     "biometrics",
     "claims",
     "workdays",
+    "screening",
     "auth",
 ]
 

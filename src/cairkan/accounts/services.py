@@ -629,6 +629,12 @@ def recovery_complete(
         if phone:
             account.phone = phone
             account.save(update_fields=["phone"])
+            AccountEvent.objects.create(
+                participant=account.participant,
+                kind=AccountEvent.Kind.CONTACT_CHANGED,
+                reason="phone replaced during account recovery",
+                data={"account": account.pk},
+            )
         account.devices.all().delete()
         account.tokens.all().delete()  # the API's tokens, through the reverse relation
 

@@ -87,6 +87,8 @@ class Claim(models.Model):
     member_note = models.CharField(max_length=500, blank=True)
     rejection_code = models.CharField(max_length=40, blank=True)
     correction_fields = models.JSONField(default=list)
+    # Why screening sent the claim to an officer: its risk codes (cairkan.screening.rules).
+    review_reasons = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = _("claim")

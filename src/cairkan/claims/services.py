@@ -28,6 +28,7 @@ from cairkan.claims.models import (
     SeparationSource,
     Status,
 )
+from cairkan.claims.signals import send_claim_filed_on_commit
 from cairkan.integrations import loading
 from cairkan.integrations.bank.base import (
     AccountNotFound,
@@ -405,6 +406,7 @@ def _file(
                     reason="separation date declared by the member: an officer checks it",
                 )
             _notify(claim)
+            send_claim_filed_on_commit(claim.pk)
     except IntegrityError:  # the same submission, or another claim, raced in
         raise ClaimError("claim_in_progress") from None
     return claim
@@ -593,6 +595,8 @@ def claim_correct(
             reason="corrected: " + ", ".join(items),
         )
         _notify(locked)
+        if to_status == Status.SUBMITTED:
+            send_claim_filed_on_commit(locked.pk)
     return locked
 
 

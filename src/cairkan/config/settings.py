@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "cairkan.accounts",
     "cairkan.biometrics",
     "cairkan.claims",
+    "cairkan.screening",
     "cairkan.api",
     "cairkan.demo",
     "cairkan.guidance",
@@ -221,6 +222,11 @@ CAIRKAN_FACE_LIVENESS: dict[str, Any] = env.json("CAIRKAN_FACE_LIVENESS", defaul
 # The attempt policy (cairkan.biometrics.policy.Policy): max_failures, cooling_off and
 # challenge_ttl in seconds, self_unlocks, video-call slots.
 CAIRKAN_FACE_POLICY: dict[str, Any] = env.json("CAIRKAN_FACE_POLICY", default={})
+
+# --- Straight-through screening (docs/screening.md) ---------------------------------------
+# Per risk rule, by code: {"enabled": false} switches it off, other keys set its
+# parameters, e.g. {"amount_above_ceiling": {"ceiling": 12000000}}. Empty: the defaults.
+CAIRKAN_SCREENING_RULES: dict[str, Any] = env.json("CAIRKAN_SCREENING_RULES", default={})
 
 # --- Client addresses (docs/operating.md, "Behind a reverse proxy") ------------------------
 # How many proxies of ours stand in front of the web processes and append to
