@@ -9,6 +9,7 @@ import pytest
 import xmlschema
 from lxml import etree
 
+from bank_files import DEBTOR, Row, camt054, pain001, pain002, transfers
 from cairkan.integrations.bank.iso20022.errors import BankFileRefused
 from cairkan.integrations.bank.iso20022.pain001 import build_pain001
 from cairkan.integrations.bank.iso20022.reports import (
@@ -19,7 +20,6 @@ from cairkan.integrations.bank.iso20022.reports import (
     validate_file,
 )
 from cairkan.integrations.bank.iso20022.schemas import CAMT_054, PAIN_001, xsd_path
-from tests.bank_files import DEBTOR, Row, camt054, pain001, pain002, transfers
 
 NS = {"p": PAIN_001}
 
