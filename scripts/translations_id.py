@@ -20,6 +20,11 @@ ID = {
     "sandbox bank accounts": "rekening bank sandbox",
     "sandbox transfer": "transfer sandbox",
     "sandbox transfers": "transfer sandbox",
+    "credit transfers sent (pain.001)": "transfer kredit yang dikirim (pain.001)",
+    "payment status report (pain.002)": "laporan status pembayaran (pain.002)",
+    "debit/credit notification (camt.054)": "notifikasi debit/kredit (camt.054)",
+    "bank file": "berkas bank",
+    "bank files": "berkas bank",
     # members
     "Members and memberships": "Peserta dan kepesertaan",
     "NIK may contain digits only.": "NIK hanya boleh berisi angka.",
