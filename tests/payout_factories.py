@@ -1,0 +1,106 @@
+"""Claims ready to approve and pay, made directly (no wizard, no demo loader): a member
+with one KPJ whose contributions cover the claim, an account at the sandbox bank in the
+member's name, and the claim in review."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+from django.contrib.auth import get_user_model
+
+from cairkan.accounts.models import MemberAccount
+from cairkan.claims.models import Claim, ClaimEvent
+from cairkan.integrations.models import SandboxBankAccount
+from cairkan.members.models import Contribution, Employer, Membership, Participant
+
+_serial = itertools.count(1)
+NAMES = ("Rina Maulida", "Ahmad Fauzi", "Siti Rahmah", "Muhammad Rusdi", "Nur Aisyah")
+
+
+def employer() -> Employer:
+    found, _ = Employer.objects.get_or_create(
+        registration_number="87654321",
+        defaults={"name": "CV Itik Alabio", "district_code": "63.08.05"},
+    )
+    return found
+
+
+def member(*, name: str = "", gross: int = 10_000_000, phone: bool = True) -> Participant:
+    """A member whose balance is ``gross`` rupiah (one contribution, no returns yet)."""
+    n = next(_serial)
+    person = Participant.objects.create(
+        nik=f"630805520489{n:04d}",
+        full_name=name or NAMES[n % len(NAMES)],
+        birth_date=date(1989, 4, 12),
+        sex="F",
+        mother_maiden_name="Mariam",
+    )
+    membership = Membership.objects.create(
+        kpj=f"{n:011d}",
+        participant=person,
+        employer=employer(),
+        start_date=date(2014, 1, 1),
+        separation_date=date(2025, 6, 30),
+        separation_reason="resignation",
+        status="non_active",
+    )
+    worker = gross // 3
+    Contribution.objects.create(
+        membership=membership,
+        period=date(2025, 5, 1),
+        wage=100,
+        worker_share=worker,
+        employer_share=gross - worker,
+        paid_on=date(2025, 6, 10),
+    )
+    if phone:
+        user = get_user_model().objects.create_user(username=f"member{n}", password="x")
+        MemberAccount.objects.create(user=user, participant=person, phone=f"+628123{n:07d}")
+    return person
+
+
+def bank_account(
+    person: Participant, *, bank_code: str = "002", status: str = "active", fault: str = ""
+) -> SandboxBankAccount:
+    return SandboxBankAccount.objects.create(
+        bank_code=bank_code,
+        account_number=f"{person.pk:010d}{SandboxBankAccount.objects.count():02d}",
+        holder_name=person.full_name.upper(),
+        status=status,
+        fault=fault,
+    )
+
+
+def claim_in_review(
+    *,
+    gross: int = 10_000_000,
+    tax: int = 0,
+    account_status: str = "active",
+    fault: str = "",
+    name: str = "",
+    phone: bool = True,
+) -> Claim:
+    """An app claim an officer is assessing, for ``gross`` less ``tax``, to a sandbox
+    account in the member's name (``account_status``/``fault`` script the bank)."""
+    person = member(name=name, gross=gross, phone=phone)
+    account = bank_account(person, status=account_status, fault=fault)
+    claim = Claim.objects.create(
+        participant=person,
+        reason="resignation",
+        channel="app",
+        status="in_review",
+        separation_date=date(2025, 6, 30),
+        separation_date_source="employer",
+        balance=gross,
+        gross=gross,
+        tax=tax,
+        net=gross - tax,
+        bank_code=account.bank_code,
+        account_number=account.account_number,
+        account_holder=account.holder_name,
+        idempotency_key=f"k{person.pk}",
+        payment_due=date(2026, 12, 1),
+    )
+    ClaimEvent.objects.create(claim=claim, to_status="in_review", actor="officer")
+    return claim
