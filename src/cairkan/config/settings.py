@@ -186,6 +186,11 @@ CAIRKAN_BANK_OPTIONS: dict[str, Any] = {
 }
 
 # --- Payouts (docs/payments.md) ----------------------------------------------------------
+# Banks paid by the day's ISO 20022 pain.001 file (host to host) instead of SNAP BI calls:
+# bank code -> BPJS's paying account there, e.g.
+# {"002": {"account_number": "0339001122", "name": "BPJS Ketenagakerjaan"}}. Every other
+# bank is paid by API. `cairkan bank-file build/ingest` (docs/payments.md, "Bulk files").
+CAIRKAN_BANK_FILE_RAIL: dict[str, dict[str, str]] = env.json("CAIRKAN_BANK_FILE_RAIL", default={})
 # Pauses (seconds) after each transient failure in a row; past the last, a payout is held
 # for an officer. About two hours in all.
 CAIRKAN_PAYOUT_RETRY_SECONDS: list[float] = env.list(

@@ -55,6 +55,7 @@ from cairkan.members.names import compare_names
 from cairkan.members.services import WithdrawalError, withdrawal_record
 from cairkan.payouts.failures import FailureCode
 from cairkan.payouts.models import Payout, PayoutEvent, PayoutState
+from cairkan.payouts.rails import uses_file_rail
 
 log = structlog.get_logger(__name__)
 
@@ -195,7 +196,9 @@ def _payout_create(claim: Claim, *, actor: str, acting_user: Any, why: str) -> P
         account_number=claim.account_number,
         account_holder=claim.account_holder,
         state=State.QUEUED,
-        next_attempt_at=timezone.now(),
+        # A bank paid by file takes it in the day's pain.001 (payouts/bankfiles.py): no
+        # attempt is ever due for the API sender.
+        next_attempt_at=None if uses_file_rail(claim.bank_code) else timezone.now(),
     )
     _event(
         payout, "", State.QUEUED, actor=actor, acting_user=acting_user, source="claim", reason=why
