@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -72,13 +73,14 @@ def build_pain001(
     """
     _check(message_id, created_at, transfers)
     total = sum(t.amount for t in transfers)
+    content = _document(message_id, created_at, execution_date, debtor, transfers, total)
+    # The bytes that leave are the bytes validated: parsed back and checked by libxml2.
     try:
-        root = _document(message_id, created_at, execution_date, debtor, transfers, total)
-    except ValueError as error:  # lxml refuses control characters and the like
+        root = etree.fromstring(content, etree.XMLParser(resolve_entities=False, huge_tree=True))
+    except etree.XMLSyntaxError as error:  # a control character in a name, and the like
         raise BankFileRefused(
             "unusable_text", f"a name or account cannot go in XML: {error}"
         ) from None
-    content = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
     validate_tree(root, PAIN_001)
     return BuiltFile(
         message_id=message_id,
@@ -134,54 +136,50 @@ def _document(
     debtor: PayingAccount,
     transfers: Sequence[CreditTransfer],
     total: int,
-) -> etree._Element:
-    ns = f"{{{PAIN_001}}}"
-    sub = etree.SubElement
+) -> bytes:
+    """The file as text. Written out rather than element by element: ten times faster at
+    a day's volume (docs/benchmarks.md); every value is escaped and the result is parsed
+    and validated before it is used."""
 
-    def text(parent: etree._Element, tag: str, value: str) -> etree._Element:
-        element = sub(parent, ns + tag)
-        element.text = value
-        return element
+    def agent(bank_code: str) -> str:
+        return (
+            "<FinInstnId><ClrSysMmbId>"
+            f"<ClrSysId><Prtry>{CLEARING_SYSTEM}</Prtry></ClrSysId><MmbId>{escape(bank_code)}</MmbId>"
+            "</ClrSysMmbId></FinInstnId>"
+        )
 
-    def agent(parent: etree._Element, tag: str, bank_code: str) -> None:
-        member = sub(sub(sub(parent, ns + tag), ns + "FinInstnId"), ns + "ClrSysMmbId")
-        text(sub(member, ns + "ClrSysId"), "Prtry", CLEARING_SYSTEM)
-        text(member, "MmbId", bank_code)
+    def account(number: str) -> str:
+        return f"<Id><Othr><Id>{escape(number)}</Id></Othr></Id>"
 
-    def account(parent: etree._Element, tag: str, number: str) -> None:
-        text(sub(sub(sub(parent, ns + tag), ns + "Id"), ns + "Othr"), "Id", number)
-
-    root = etree.Element(ns + "Document", nsmap={None: PAIN_001})  # type: ignore[dict-item]
-    initiation = sub(root, ns + "CstmrCdtTrfInitn")
-    header = sub(initiation, ns + "GrpHdr")
-    text(header, "MsgId", message_id)
-    text(header, "CreDtTm", created_at.isoformat(timespec="seconds"))
-    text(header, "NbOfTxs", str(len(transfers)))
-    text(header, "CtrlSum", rupiah(total))
-    text(sub(header, ns + "InitgPty"), "Nm", debtor.name)
-
-    instruction = sub(initiation, ns + "PmtInf")
-    text(instruction, "PmtInfId", message_id)
-    text(instruction, "PmtMtd", "TRF")
-    # One booking per transfer: each member's payment shows and fails on its own.
-    text(instruction, "BtchBookg", "false")
-    text(instruction, "NbOfTxs", str(len(transfers)))
-    text(instruction, "CtrlSum", rupiah(total))
-    text(sub(instruction, ns + "ReqdExctnDt"), "Dt", execution_date.isoformat())
-    text(sub(instruction, ns + "Dbtr"), "Nm", debtor.name)
-    account(instruction, "DbtrAcct", debtor.account_number)
-    agent(instruction, "DbtrAgt", debtor.bank_code)
-    # The payer bears every charge: the member receives the whole net amount.
-    text(instruction, "ChrgBr", "DEBT")
-
-    for transfer in transfers:
-        tx = sub(instruction, ns + "CdtTrfTxInf")
-        text(sub(tx, ns + "PmtId"), "EndToEndId", transfer.reference)
-        amount = text(sub(tx, ns + "Amt"), "InstdAmt", rupiah(transfer.amount))
-        amount.set("Ccy", CURRENCY)
-        agent(tx, "CdtrAgt", transfer.creditor_bank_code)
-        text(sub(tx, ns + "Cdtr"), "Nm", transfer.creditor_name)
-        account(tx, "CdtrAcct", transfer.creditor_account)
-        if transfer.remittance:
-            text(sub(tx, ns + "RmtInf"), "Ustrd", transfer.remittance)
-    return root
+    parts = [
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="{PAIN_001}">'
+        "<CstmrCdtTrfInitn><GrpHdr>"
+        f"<MsgId>{escape(message_id)}</MsgId>"
+        f"<CreDtTm>{created_at.isoformat(timespec='seconds')}</CreDtTm>"
+        f"<NbOfTxs>{len(transfers)}</NbOfTxs><CtrlSum>{rupiah(total)}</CtrlSum>"
+        f"<InitgPty><Nm>{escape(debtor.name)}</Nm></InitgPty></GrpHdr>"
+        f"<PmtInf><PmtInfId>{escape(message_id)}</PmtInfId><PmtMtd>TRF</PmtMtd>"
+        # One booking per transfer: each member's payment shows and fails on its own.
+        "<BtchBookg>false</BtchBookg>"
+        f"<NbOfTxs>{len(transfers)}</NbOfTxs><CtrlSum>{rupiah(total)}</CtrlSum>"
+        f"<ReqdExctnDt><Dt>{execution_date.isoformat()}</Dt></ReqdExctnDt>"
+        f"<Dbtr><Nm>{escape(debtor.name)}</Nm></Dbtr>"
+        f"<DbtrAcct>{account(debtor.account_number)}</DbtrAcct>"
+        f"<DbtrAgt>{agent(debtor.bank_code)}</DbtrAgt>"
+        # The payer bears every charge: the member receives the whole net amount.
+        "<ChrgBr>DEBT</ChrgBr>"
+    ]
+    for t in transfers:
+        remittance = (
+            f"<RmtInf><Ustrd>{escape(t.remittance)}</Ustrd></RmtInf>" if t.remittance else ""
+        )
+        parts.append(
+            f"<CdtTrfTxInf><PmtId><EndToEndId>{escape(t.reference)}</EndToEndId></PmtId>"
+            f'<Amt><InstdAmt Ccy="{CURRENCY}">{rupiah(t.amount)}</InstdAmt></Amt>'
+            f"<CdtrAgt>{agent(t.creditor_bank_code)}</CdtrAgt>"
+            f"<Cdtr><Nm>{escape(t.creditor_name)}</Nm></Cdtr>"
+            f"<CdtrAcct>{account(t.creditor_account)}</CdtrAcct>"
+            f"{remittance}</CdtTrfTxInf>"
+        )
+    parts.append("</PmtInf></CstmrCdtTrfInitn></Document>\n")
+    return "".join(parts).encode("utf-8")
