@@ -19,7 +19,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -27,10 +26,11 @@ from django.db import connection
 from django.db.models import Count, Sum
 
 from cairkan.claims.models import Claim
-from cairkan.integrations.models import SandboxBankAccount, SandboxTransfer
-from cairkan.members.models import Contribution, Employer, Membership, Participant, Withdrawal
+from cairkan.integrations.models import SandboxTransfer
+from cairkan.members.models import Withdrawal
 from cairkan.payouts.models import Payout, PayoutEvent
 from cairkan.payouts.tasks import send_due_payouts, sweep_payouts
+from payout_factories import queued_payouts
 
 pytestmark = [pytest.mark.scaleout, pytest.mark.django_db(transaction=True)]
 
@@ -38,93 +38,6 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKERS = int(os.environ.get("CAIRKAN_PAYOUT_SCALE_WORKERS", "4"))
 COUNT = int(os.environ.get("CAIRKAN_PAYOUT_SCALE_COUNT", "2000"))
 BATCH = 50
-
-
-def queued_payouts(count: int, *, first: int = 1) -> list[Payout]:
-    """``count`` approved claims with their queued payouts, made in bulk: each member has
-    one KPJ whose contributions cover the claim and a sandbox account in their name."""
-    employer, _ = Employer.objects.get_or_create(
-        registration_number="87654321",
-        defaults={"name": "CV Itik Alabio", "district_code": "63.08.05"},
-    )
-    numbers = range(first, first + count)
-    people = Participant.objects.bulk_create(
-        Participant(
-            nik=f"6308055{n:09d}",
-            full_name=f"Peserta Nomor {n}",
-            birth_date=date(1989, 4, 12),
-            sex="F",
-            mother_maiden_name="Mariam",
-        )
-        for n in numbers
-    )
-    memberships = Membership.objects.bulk_create(
-        Membership(
-            kpj=f"{n:011d}",
-            participant=person,
-            employer=employer,
-            start_date=date(2014, 1, 1),
-            separation_date=date(2025, 6, 30),
-            separation_reason="resignation",
-            status="non_active",
-        )
-        for n, person in zip(numbers, people, strict=True)
-    )
-    gross = {n: 1_000_000 + 1_000 * (n % 997) for n in numbers}  # varied, integer rupiah
-    Contribution.objects.bulk_create(
-        Contribution(
-            membership=m,
-            period=date(2025, 5, 1),
-            wage=100,
-            worker_share=gross[n] // 3,
-            employer_share=gross[n] - gross[n] // 3,
-            paid_on=date(2025, 6, 10),
-        )
-        for n, m in zip(numbers, memberships, strict=True)
-    )
-    SandboxBankAccount.objects.bulk_create(
-        SandboxBankAccount(
-            bank_code="002", account_number=f"77{n:010d}", holder_name=f"PESERTA NOMOR {n}"
-        )
-        for n in numbers
-    )
-    claims = Claim.objects.bulk_create(
-        Claim(
-            participant=person,
-            reason="resignation",
-            channel="app",
-            status="approved",
-            separation_date=date(2025, 6, 30),
-            separation_date_source="employer",
-            balance=gross[n],
-            gross=gross[n],
-            tax=0,
-            net=gross[n],
-            bank_code="002",
-            account_number=f"77{n:010d}",
-            account_holder=f"PESERTA NOMOR {n}",
-            idempotency_key=f"k{n}",
-            payment_due=date(2026, 12, 1),
-        )
-        for n, person in zip(numbers, people, strict=True)
-    )
-    from django.utils import timezone
-
-    now = timezone.now()
-    return Payout.objects.bulk_create(
-        Payout(
-            claim=claim,
-            participant=claim.participant,
-            gross=claim.gross,
-            tax=claim.tax,
-            net=claim.net,
-            bank_code=claim.bank_code,
-            account_number=claim.account_number,
-            account_holder=claim.account_holder,
-            next_attempt_at=now,
-        )
-        for claim in claims
-    )
 
 
 @pytest.fixture
