@@ -325,3 +325,14 @@ def test_the_command_builds_and_ingests(approved, tmp_path: Path, capsys) -> Non
     report.write_bytes(b"<not xml")
     with pytest.raises(CommandError, match="malformed"):
         call_command("bank_file", "ingest", str(report))
+
+
+def test_a_whole_file_rejection_is_recorded_and_changes_no_payout(sent) -> None:
+    payouts, message_id = sent(2)
+    before = [state(p) for p in payouts]
+    result = bank_file_ingest(
+        content=pain002([], original_message_id=message_id, group_status="RJCT")
+    )
+    assert result.summary == {"outcomes": 0, "group_status": "RJCT"}
+    assert result.record.bank_code == "002"
+    assert [state(p) for p in payouts] == before  # still accepted: no per-payout news

@@ -254,6 +254,13 @@ def _bank_of(report: BankReport, payouts: Iterable[Payout], bank_code: str) -> s
         raise BankFileRefused(
             "mixed_banks", f"the file names payouts of several banks: {', '.join(sorted(banks))}"
         )
+    if not banks and report.kind is Kind.PAIN_002:
+        # A whole-file answer (GrpSts) names no payout: the file it answers names the bank.
+        banks = set(
+            BankFile.objects.filter(
+                kind=BankFileKind.PAIN_001, message_id=report.original_message_id
+            ).values_list("bank_code", flat=True)
+        )
     if not banks:
         raise BankFileRefused("no_bank", "the file names no payout: say which bank sent it")
     bank = banks.pop()
