@@ -118,7 +118,8 @@ def test_the_days_file_validates_carries_each_payout_and_hands_them_over(approve
         assert PayoutEvent.objects.filter(
             payout=payout, to_state="accepted", source="file CK00220261130001"
         ).exists()
-        assert Claim.objects.get(pk=payout.claim_id).status == "payout_queued"
+        # Not yet "being paid": the bank has not answered.
+        assert Claim.objects.get(pk=payout.claim_id).status == "approved"
     # Nothing left queued: no second file; a later approval makes the day's second file.
     assert bank_file_build(bank_code="002", day=DAY) is None
     approved(1)
@@ -168,7 +169,7 @@ def test_a_status_report_moves_payouts(sent) -> None:
     # BPJS's own account lacked the funds: held for an officer, no member asked for more.
     assert state(payouts[4]) == ("held", "")
     statuses = [Claim.objects.get(pk=p.claim_id).status for p in payouts]
-    assert statuses == ["paid", "payout_failed", "payout_failed", "payout_queued", "payout_queued"]
+    assert statuses == ["paid", "payout_failed", "payout_failed", "payout_queued", "approved"]
     assert Withdrawal.objects.count() == 1  # the paid one, in the member's ledger
     assert result.summary["paid"] == 1
     assert result.summary["failed"] == 2

@@ -158,15 +158,8 @@ def bank_file_build(
             )
             for pk in ids
         )
-        for claim in Claim.objects.select_for_update().filter(
-            pk__in=[payout.claim_id for payout in payouts], status=Status.APPROVED
-        ):
-            claim_transition(
-                claim=claim,
-                to_status=Status.PAYOUT_QUEUED,
-                actor="system",
-                reason=f"in bank file {message_id}",
-            )
+        # The claims stay "approved" until the bank answers: a file built is not yet a
+        # transfer the bank has (the report's ACCP or a settlement moves them).
     log.info("bank_file_built", bank=bank_code, message_id=message_id, transfers=len(ids))
     return BuiltBankFile(record=record, content=built.content)
 
@@ -305,6 +298,7 @@ def _apply(report: BankReport, payouts: dict[str, Payout]) -> dict[str, Any]:
             ] += 1
             held.append(outcome.reference)
         else:
+            _claim_being_paid(payouts[outcome.reference], outcome)
             counts["pending"] += 1
     summary: dict[str, Any] = {"outcomes": len(report.outcomes), **counts}
     if report.group_status:
@@ -315,6 +309,18 @@ def _apply(report: BankReport, payouts: dict[str, Payout]) -> dict[str, Any]:
     if conflicts:
         summary["conflict_references"] = conflicts[:100]
     return summary
+
+
+def _claim_being_paid(payout: Payout, outcome: Outcome) -> None:
+    """The bank has the transfer (accepted, in process): the claim reads "being paid"."""
+    claim = Claim.objects.select_for_update().get(pk=payout.claim_id)
+    if claim.status == Status.APPROVED:
+        claim_transition(
+            claim=claim,
+            to_status=Status.PAYOUT_QUEUED,
+            actor="system",
+            reason=f"transfer {payout.reference} accepted by the bank ({outcome.iso_status})",
+        )
 
 
 def _hold(payout: Payout, outcome: Outcome, source: str) -> bool:
