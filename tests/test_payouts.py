@@ -245,7 +245,7 @@ def test_a_closed_account_fails_the_member_gives_another_and_is_paid_once(
     assert (failed.state, failed.failure_code) == ("failed", "account_closed")
     assert claim.status == "payout_failed"
     assert SandboxTransfer.objects.count() == 0  # found at the inquiry: nothing was sent
-    assert "closed" in member_message(failed.failure_code)
+    assert "rekening sudah ditutup" in member_message(failed.failure_code)  # id by default
     # The member gives another account in their own name; it is checked with the bank.
     other = bank_account(claim.participant)
     with django_capture_on_commit_callbacks(execute=True):
@@ -328,10 +328,13 @@ def test_every_failure_reason_reads_in_indonesian() -> None:
     from django.utils import translation
 
     assert set(MEMBER_MESSAGES) == set(FailureCode.values)
-    with translation.override("id"):
-        for code in FailureCode.values:
-            text = member_message(code)
-            assert text and text != str(MEMBER_MESSAGES[code].__class__), code  # type: ignore[union-attr]
+    for code in FailureCode.values:
+        with translation.override("en"):
+            english = member_message(code)
+        with translation.override("id"):
+            indonesian = member_message(code)
+        assert "Silakan" in indonesian or "Aktifkan" in indonesian, code
+        assert indonesian != english, code
     assert member_message("something_new") == member_message("bank_refused")
 
 

@@ -630,13 +630,6 @@ def _settle(
         why = detail or (f"{outcome}: {failure_code}" if failure_code else outcome)
         _event(payout, previous, outcome, source=source, reason=why)
         claim = Claim.objects.select_for_update().get(pk=payout.claim_id)
-        if claim.status == Status.APPROVED:
-            claim = claim_transition(
-                claim=claim,
-                to_status=Status.PAYOUT_QUEUED,
-                actor="system",
-                reason=f"transfer {reference} with the bank",
-            )
         if outcome == State.PAID:
             _record_withdrawal(claim, payout)
             claim_transition(
