@@ -348,3 +348,48 @@ def test_the_sweep_command_sends_what_is_due(bank, capsys) -> None:
     assert set(Payout.objects.values_list("state", flat=True)) == {"paid"}
     assert Claim.objects.filter(status="paid").count() == 3
     assert Withdrawal.objects.count() == 3
+
+
+def test_the_admins_approve_action_makes_the_payout(
+    bank, django_capture_on_commit_callbacks
+) -> None:
+    from staff_users import logged_in, staff_user
+
+    claim = claim_in_review()
+    supervisor = staff_user("penyelia", role="Penyelia")
+    client = logged_in(supervisor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/claims/claim/",
+            {"action": "move_to_approved", "_selected_action": [claim.pk]},
+        )
+    assert response.status_code == 302
+    payout = payout_of(claim)
+    assert payout is not None and payout.state == "accepted"
+    created = PayoutEvent.objects.filter(payout=payout).first()
+    assert (created.to_state, created.actor, created.acting_user) == (
+        "queued",
+        "officer",
+        supervisor,
+    )
+
+
+def test_only_a_supervisor_resumes_a_held_payout(bank, approve) -> None:
+    from staff_users import logged_in, staff_user
+
+    payout = approve(claim_in_review())
+    Payout.objects.filter(pk=payout.pk).update(state="held")
+    form = {"action": "resume_payouts", "_selected_action": [payout.pk]}
+    for role in ("Verifikator", "Auditor"):
+        client = logged_in(staff_user(role.lower(), role=role))
+        client.post("/admin/payouts/payout/", form)
+        payout.refresh_from_db()
+        assert payout.state == "held", role
+    supervisor = staff_user("penyelia", role="Penyelia")
+    client = logged_in(supervisor)
+    assert client.get(f"/admin/payouts/payout/{payout.pk}/change/").status_code == 200
+    client.post("/admin/payouts/payout/", form)
+    payout.refresh_from_db()
+    assert payout.state == "unknown"  # it was handed to the bank before: ask first
+    resumed = PayoutEvent.objects.filter(payout=payout).last()
+    assert (resumed.actor, resumed.acting_user) == ("officer", supervisor)
