@@ -8,8 +8,9 @@ workers taking batches at once; and a worker SIGKILLed after the bank accepted a
 nothing once the sweep runs again.
 
 The size is a parameter: CAIRKAN_PAYOUT_SCALE_WORKERS and CAIRKAN_PAYOUT_SCALE_COUNT
-(CI default 4 workers × 2 000 payouts; the issue's 8 × 10 000 is run as a bench, see
-docs/benchmarks.md).
+(CI default 4 workers × 1 000 payouts, to keep the scale-out tier within about three
+minutes on a shared 2-core machine; the issue's 8 × 10 000 is the same test with
+CAIRKAN_PAYOUT_SCALE_WORKERS=8 CAIRKAN_PAYOUT_SCALE_COUNT=10000, see docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ pytestmark = [pytest.mark.scaleout, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = int(os.environ.get("CAIRKAN_PAYOUT_SCALE_WORKERS", "4"))
-COUNT = int(os.environ.get("CAIRKAN_PAYOUT_SCALE_COUNT", "2000"))
+COUNT = int(os.environ.get("CAIRKAN_PAYOUT_SCALE_COUNT", "1000"))
 BATCH = 50
 
 
