@@ -31,6 +31,7 @@ from cairkan.claims.models import Claim, Status
 from cairkan.claims.services import claim_transition
 from cairkan.integrations.bank.iso20022.errors import BankFileRefused
 from cairkan.integrations.bank.iso20022.pain001 import (
+    BuiltFile,
     CreditTransfer,
     PayingAccount,
     build_pain001,
@@ -129,16 +130,12 @@ def bank_file_build(
             debtor=debtor,
             transfers=_transfers(payouts),
         )
-        record = bank_file_record(
-            kind=BankFileKind.PAIN_001,
-            bank_code=bank_code,
-            message_id=message_id,
-            content=built.content,
-            name=f"{message_id}.pain.001.xml",
-            transfers=built.transfers,
-            total=built.total,
-            summary={"execution_date": day.isoformat(), "created_at": now.isoformat()},
-        )
+        try:
+            record = _record_sent(built, bank_code=bank_code, day=day, now=now)
+        except BankFileSeen as seen:  # another build took this sequence number meanwhile
+            raise BankFileRefused(
+                "build_raced", f"{seen}: build again for the next sequence number"
+            ) from None
         ids = [payout.pk for payout in payouts]
         Payout.objects.filter(pk__in=ids, state=State.QUEUED).update(
             state=State.ACCEPTED,
@@ -162,6 +159,19 @@ def bank_file_build(
         # transfer the bank has (the report's ACCP or a settlement moves them).
     log.info("bank_file_built", bank=bank_code, message_id=message_id, transfers=len(ids))
     return BuiltBankFile(record=record, content=built.content)
+
+
+def _record_sent(built: BuiltFile, *, bank_code: str, day: date, now: datetime) -> BankFile:
+    return bank_file_record(
+        kind=BankFileKind.PAIN_001,
+        bank_code=bank_code,
+        message_id=built.message_id,
+        content=built.content,
+        name=f"{built.message_id}.pain.001.xml",
+        transfers=built.transfers,
+        total=built.total,
+        summary={"execution_date": day.isoformat(), "created_at": now.isoformat()},
+    )
 
 
 def bank_file_rewrite(*, bank_code: str, message_id: str) -> BuiltBankFile:
