@@ -337,3 +337,30 @@ def test_a_whole_file_rejection_is_recorded_and_changes_no_payout(sent) -> None:
     assert result.summary == {"outcomes": 0, "group_status": "RJCT"}
     assert result.record.bank_code == "002"
     assert [state(p) for p in payouts] == before  # still accepted: no per-payout news
+
+
+def test_a_held_file_payout_resumed_goes_back_into_a_file_never_to_the_api(sent) -> None:
+    from cairkan.payouts.services import payout_resume
+    from staff_users import staff_user
+
+    payouts, message_id = sent(1)
+    bank_file_ingest(
+        content=pain002(
+            [Row(payouts[0].reference, "RJCT", "AM04", amount="10000000.00")],
+            original_message_id=message_id,
+        )
+    )
+    held = Payout.objects.get(pk=payouts[0].pk)
+    assert held.state == "held"
+    officer = staff_user("resumer", "payouts.resume_payout")
+    payout_resume(payout=held, acting_user=officer, reason="funds topped up")
+    held.refresh_from_db()
+    assert (held.state, held.next_attempt_at) == ("queued", None)
+    payouts_sweep()  # the API sender and poller leave it alone
+    assert state(held) == ("queued", "")
+    assert not SandboxTransfer.objects.exists()
+    again = bank_file_build(bank_code="002", day=DAY)
+    assert again is not None
+    root = etree.fromstring(again.content)
+    # The same reference: a bank that did take the first one refuses it as a duplicate.
+    assert [e.text for e in root.findall(".//p:EndToEndId", NS)] == [held.reference]

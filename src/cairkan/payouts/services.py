@@ -687,6 +687,11 @@ def payout_resume(*, payout: Payout, acting_user: Any, reason: str = "") -> Payo
     if payout.state != State.HELD:
         raise PayoutError("not_held", state=payout.state)
     to_state = State.UNKNOWN if payout.attempts else State.QUEUED
+    next_attempt_at: datetime | None = timezone.now()
+    if uses_file_rail(payout.bank_code):
+        # A file bank's payout goes into the next file under the same reference (a bank
+        # that did take the first refuses it as a duplicate); the API never touches it.
+        to_state, next_attempt_at = State.QUEUED, None
     if not _move(
         payout,
         to_state,
@@ -695,7 +700,7 @@ def payout_resume(*, payout: Payout, acting_user: Any, reason: str = "") -> Payo
         actor="officer",
         acting_user=acting_user,
         retries=0,
-        next_attempt_at=timezone.now(),
+        next_attempt_at=next_attempt_at,
     ):
         raise PayoutError("not_held", state=Payout.objects.get(pk=payout.pk).state)
     return payout
