@@ -15,6 +15,9 @@ run: install
 	@echo "Cairkan is at http://127.0.0.1:$(PORT)/  (health: /healthz)"
 	@echo "Back office: http://127.0.0.1:$(PORT)/admin/  login: operator / cairkan-demo"
 	@echo
+	@# The payout sweeper pays approved claims with no broker (docs/payments.md); it
+	@# stops when the server does.
+	$(BIN)/cairkan payouts-sweep --loop --exit-with-parent & \
 	exec $(BIN)/gunicorn cairkan.config.wsgi --bind 127.0.0.1:$(PORT) \
 		--workers 2 --threads 4 --access-logfile - --error-logfile -
 

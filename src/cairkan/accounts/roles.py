@@ -56,6 +56,9 @@ _SUPERVISOR = [
     "workdays.delete_closure",
     "biometrics.view_livenesschallenge",
     "notifications.view_outboundmessage",
+    "payouts.view_payout",
+    "payouts.view_payoutevent",
+    "payouts.resume_payout",  # a held payout, once its cause is fixed
 ]
 # The auditor reads every record of these apps (and who holds which role), nothing else.
 _AUDITED_APPS = [
@@ -65,6 +68,7 @@ _AUDITED_APPS = [
     "accounts",
     "biometrics",
     "claims",
+    "payouts",
     "workdays",
     "screening",
     "auth",

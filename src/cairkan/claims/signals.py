@@ -13,6 +13,11 @@ from django.dispatch import Signal
 
 claim_filed = Signal()  # kwargs: claim_id: int
 
+# Sent inside the transaction that puts a claim whose payment failed back in the payment
+# queue with the member's new account (claim=, acting_user=). cairkan.payouts answers
+# with a new payout for that account, so the claim is never queued without one.
+payout_account_changed = Signal()
+
 
 def send_claim_filed_on_commit(claim_id: int) -> None:
     """Send ``claim_filed`` when the current transaction commits. ``robust``: a failing

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "cairkan.biometrics",
     "cairkan.claims",
     "cairkan.screening",
+    "cairkan.payouts",
     "cairkan.api",
     "cairkan.demo",
     "cairkan.guidance",
@@ -201,6 +202,31 @@ CAIRKAN_SNAP: dict[str, Any] = {
     "source_bank_code": env.str("CAIRKAN_SNAP_SOURCE_BANK_CODE", default="009"),
     "source_account_no": env.str("CAIRKAN_SNAP_SOURCE_ACCOUNT_NO", default="0115476117"),
     "timeout_s": env.float("CAIRKAN_BANK_TIMEOUT_S", default=8.0),
+}
+
+# --- Payouts (docs/payments.md) ----------------------------------------------------------
+# Banks paid by the day's ISO 20022 pain.001 file (host to host) instead of SNAP BI calls:
+# bank code -> BPJS's paying account there, e.g.
+# {"002": {"account_number": "0339001122", "name": "BPJS Ketenagakerjaan"}}. Every other
+# bank is paid by API. `cairkan bank-file build/ingest` (docs/payments.md, "Bulk files").
+CAIRKAN_BANK_FILE_RAIL: dict[str, dict[str, str]] = env.json("CAIRKAN_BANK_FILE_RAIL", default={})
+# Pauses (seconds) after each transient failure in a row; past the last, a payout is held
+# for an officer. About two hours in all.
+CAIRKAN_PAYOUT_RETRY_SECONDS: list[float] = env.list(
+    "CAIRKAN_PAYOUT_RETRY_SECONDS", cast=float, default=[5, 15, 60, 300, 900, 3600]
+)
+# How often an accepted transfer (or one whose outcome is unknown) is asked about.
+CAIRKAN_PAYOUT_POLL_SECONDS: float = env.float("CAIRKAN_PAYOUT_POLL_SECONDS", default=5.0)
+# A payout "sending" longer than this lost its worker; it is asked about, not resent.
+CAIRKAN_PAYOUT_SENDING_TIMEOUT_S: float = env.float(
+    "CAIRKAN_PAYOUT_SENDING_TIMEOUT_S", default=120.0
+)
+# With a broker, Celery beat runs the sweep this often (seconds).
+CELERY_BEAT_SCHEDULE: dict[str, Any] = {
+    "payouts-sweep": {
+        "task": "cairkan.payouts.tasks.sweep_payouts",
+        "schedule": env.float("CAIRKAN_PAYOUT_SWEEP_SECONDS", default=5.0),
+    }
 }
 
 # --- Notifications ----------------------------------------------------------------------

@@ -3,7 +3,12 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from cairkan.integrations.models import SandboxBankAccount, SandboxRegistryRecord, SandboxTransfer
+from cairkan.integrations.models import (
+    BankFile,
+    SandboxBankAccount,
+    SandboxRegistryRecord,
+    SandboxTransfer,
+)
 
 
 @admin.register(SandboxRegistryRecord)
@@ -32,4 +37,22 @@ class SandboxTransferAdmin(admin.ModelAdmin[SandboxTransfer]):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(BankFile)
+class BankFileAdmin(admin.ModelAdmin[BankFile]):
+    """Files exchanged with banks: a record of what happened, never edited by hand."""
+
+    list_display = ["received_at", "kind", "bank_code", "message_id", "transfers", "total"]
+    list_filter = ["kind", "bank_code"]
+    search_fields = ["=message_id", "=sha256"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -123,3 +124,48 @@ class SandboxExternalId(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner_id} {self.day} {self.external_id}"
+
+
+class BankFileKind(models.TextChoices):
+    PAIN_001 = "pain.001", _("credit transfers sent (pain.001)")
+    PAIN_002 = "pain.002", _("payment status report (pain.002)")
+    CAMT_054 = "camt.054", _("debit/credit notification (camt.054)")
+
+
+class BankFile(models.Model):
+    """One ISO 20022 file exchanged with a bank over the host-to-host file rail.
+
+    The file's SHA-256 is unique, and so is its message id per bank and kind: a file that
+    arrives twice (a retry, a replay, the same report re-sent with one byte changed) finds
+    its row and changes nothing. The row is written in the transaction that applies the
+    file, so it exists exactly when the file's outcomes were applied. The file's content
+    (names and accounts of members) is not kept here.
+    """
+
+    kind = models.CharField(max_length=8, choices=BankFileKind.choices)
+    bank_code = models.CharField(max_length=3)
+    message_id = models.CharField(max_length=35)
+    sha256 = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=200, blank=True)  # the file name, as given
+    # When Cairkan received the file (or, for pain.001, made it).
+    received_at = models.DateTimeField(default=timezone.now)
+    transfers = models.PositiveIntegerField(default=0)
+    total = models.PositiveBigIntegerField(default=0)  # rupiah in the file's transfers
+    # What applying it did: counts per outcome, the references held for an officer.
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("bank file")
+        verbose_name_plural = _("bank files")
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "bank_code", "message_id"], name="bank_file_message_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in BankFileKind]), name="bank_file_kind_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.bank_code} {self.message_id}"
