@@ -261,9 +261,11 @@ def test_two_tabs_submitting_at_once_file_one_claim() -> None:
     assert len(claims) == 3 and len(set(claims)) == 1
     assert Claim.objects.count() == 1
     # One filing, screened once: the committed filing is approved by the system once.
+    # Approval hands the payout to the bank at once: it is being paid.
     assert list(ClaimEvent.objects.values_list("to_status", flat=True)) == [
         "submitted",
         "approved",
+        "payout_queued",
     ]
 
 

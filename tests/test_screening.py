@@ -88,8 +88,10 @@ def test_a_clean_claim_is_approved_by_the_system_as_soon_as_its_filing_commits(
     with django_capture_on_commit_callbacks(execute=True):
         claim = file_rina()
     claim.refresh_from_db()
-    assert claim.status == "approved"
-    assert moves(claim) == [("", "submitted", "member"), ("submitted", "approved", "system")]
+    # Approved by the system, and its payout handed to the bank in the same breath.
+    assert claim.status == "payout_queued"
+    assert moves(claim)[:2] == [("", "submitted", "member"), ("submitted", "approved", "system")]
+    assert claim.payouts.get().net == claim.net
     result = ScreeningResult.objects.get(claim=claim)
     assert (result.outcome, result.reasons, claim.review_reasons) == ("approved", [], [])
     assert {v["code"] for v in result.verdicts} == {rule.code for rule in RULES}

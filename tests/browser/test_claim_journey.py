@@ -179,10 +179,12 @@ def test_a_member_claims_from_the_landing_page_through_a_dropped_connection(
     assert Claim.objects.count() == 1
     expect(page).to_have_url(re.compile(rf"/klaim/{claim.public_id}/$"))
     check_page(page, "claim: status", violations)
-    # A clean app claim is screened as its filing commits and approved by the system.
+    # A clean app claim is screened as its filing commits, approved by the system and
+    # its payout handed to the bank: the member sees it being paid.
     claim.refresh_from_db()
-    assert (claim.status, claim.events.last().actor) == ("approved", "system")  # type: ignore[union-attr]
-    expect(page.locator("[aria-current=step]")).to_contain_text("Persetujuan Klaim")
+    approval = claim.events.get(to_status="approved")
+    assert (claim.status, approval.actor) == ("payout_queued", "system")
+    expect(page.locator("[aria-current=step]")).to_contain_text("Pembayaran Klaim")
     page.goto(base + "/akun/")
     check_page(page, "account (/akun/)", violations)
     assert not violations, "\n".join(violations)

@@ -48,6 +48,7 @@ from cairkan.members.models import (
     ReturnRate,
 )
 from cairkan.members.returns import credit_returns
+from cairkan.payouts.models import Payout, PayoutEvent
 from cairkan.screening.models import ScreeningResult
 
 BATCH = 5000
@@ -81,6 +82,8 @@ def has_demo_data() -> bool:
 # What hangs off a demo member, children first: audit records are protected from
 # deletion in normal life, but a demo reset is meant to start from nothing.
 MEMBER_DEPENDENTS: tuple[type[models.Model], ...] = (
+    PayoutEvent,
+    Payout,
     ScreeningResult,
     Appointment,
     ClaimEvent,

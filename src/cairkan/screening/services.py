@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from cairkan.claims.models import Claim, ClaimEvent, Status
 from cairkan.claims.services import claim_transition
+from cairkan.payouts.services import claim_approve
 from cairkan.screening.models import ScreeningResult
 from cairkan.screening.rules import configuration, evaluate
 from cairkan.screening.selectors import filing_event, screening_facts
@@ -25,9 +26,9 @@ SYSTEM = "system"
 
 
 def _approve(*, claim: Claim, reason: str) -> Claim:
-    """The one approving call of straight-through processing, as the system's act.
-    (At merge: ``cairkan.payouts.services.claim_approve``, which also queues the payout.)"""
-    return claim_transition(claim=claim, to_status=Status.APPROVED, actor=SYSTEM, reason=reason)
+    """The one approving call of straight-through processing, as the system's act; the
+    payout is made and queued in the same transaction."""
+    return claim_approve(claim=claim, actor=SYSTEM, reason=reason)
 
 
 def _screenable(claim: Claim, filing: ClaimEvent | None) -> bool:
