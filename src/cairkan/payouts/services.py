@@ -93,10 +93,10 @@ def retry_ladder() -> tuple[float, ...]:
 
 
 def bulk_file_banks() -> list[str]:
-    """Banks paid by a day's ISO 20022 file rather than one transfer at a time: their
-    payouts wait for the file (``payouts_hand_over_in_file``) and their outcome comes from
-    the bank's status report, so the online sender leaves them alone."""
-    return list(settings.CAIRKAN_PAYOUT_BULK_FILE_BANKS)
+    """Banks paid by a day's ISO 20022 file rather than one transfer at a time
+    (``CAIRKAN_BANK_FILE_RAIL``): their payouts wait for the file (``bankfiles``) and their
+    outcome comes from the bank's status report, so the online sender leaves them alone."""
+    return list(settings.CAIRKAN_BANK_FILE_RAIL)
 
 
 def poll_pause() -> timedelta:
@@ -578,32 +578,6 @@ def payouts_sweep(*, limit: int = 100) -> SweepResult:
     return SweepResult(recovered=recovered, sent=sent, polled=polled)
 
 
-# --- bulk files ---------------------------------------------------------------------------
-
-
-def payouts_hand_over_in_file(*, payouts: list[Payout], file_name: str) -> int:
-    """The payouts a bank file (pain.001) carries have left: ``queued`` → ``accepted``,
-    with no poll scheduled (their outcome comes from the bank's pain.002 / camt.054,
-    through ``payout_settle``). A payout no longer queued is left as it is (a file built
-    twice carries it once). Returns how many moved."""
-    moved = 0
-    now = timezone.now()
-    for payout in payouts:
-        if _move(
-            payout,
-            State.ACCEPTED,
-            source=file_name,
-            reason="handed to the bank in a file",
-            expect={"state": State.QUEUED},
-            attempts=F("attempts") + 1,
-            submitted_at=now,
-            next_attempt_at=None,
-        ):
-            _claim_being_paid(payout)
-            moved += 1
-    return moved
-
-
 # --- settling -----------------------------------------------------------------------------
 
 
@@ -751,7 +725,6 @@ __all__ = [
     "payout_resume",
     "payout_send",
     "payout_settle",
-    "payouts_hand_over_in_file",
     "payouts_lease_due",
     "payouts_poll_due",
     "payouts_recover_stale",
