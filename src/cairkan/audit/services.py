@@ -155,7 +155,8 @@ def audit_record(
         if participant is None
         else int(getattr(participant, "pk", participant))
     )
-    actor_user_id = getattr(actor_user, "pk", None)
+    # A user, or only its id when that is what the caller has (no query for the row).
+    actor_user_id = actor_user if isinstance(actor_user, int) else getattr(actor_user, "pk", None)
     before_plain = None if before is None else _plain(before)
     after_plain = None if after is None else _plain(after)
     why = why.replace("\x00", "")[:500]
