@@ -42,6 +42,7 @@ from cairkan.integrations.models import (
 from cairkan.members.models import (
     Contribution,
     Employer,
+    MemberDataEvent,
     Membership,
     Participant,
     ReturnCredit,
@@ -93,6 +94,7 @@ MEMBER_DEPENDENTS: tuple[type[models.Model], ...] = (
     FaceEnrolment,
     OneTimeCode,
     Registration,
+    MemberDataEvent,
 )
 
 
