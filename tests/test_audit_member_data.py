@@ -308,3 +308,22 @@ def test_a_formula_in_an_exported_cell_is_quoted(siti) -> None:
         {"action": "export_csv", "_selected_action": [str(AuditEntry.objects.get().pk)]},
     )
     assert "'=HYPERLINK(1)" in exported.content.decode()
+
+
+def test_the_demo_data_and_a_correction_then_a_reset_keep_the_chain_whole() -> None:
+    """What CI runs (scripts/audit-demo), light: a load, a correction, a reset, a load."""
+    as_of = date(2026, 11, 23)
+    call_command("seed_demo", members=12, seed=1, as_of=as_of, stdout=StringIO())
+    rina = Participant.objects.get(nik="6308056108979001")
+    supervisor = staff_user("penyelia", role="Penyelia")
+    participant_correct(participant=rina, actor=supervisor, full_name="Rina M", reason="KTP")
+    call_command("seed_demo", members=12, seed=1, as_of=as_of, reset=True, stdout=StringIO())
+    assert list(AuditEntry.objects.order_by("sequence").values_list("action", flat=True)) == [
+        "demo.load",
+        "participant.correct_name",
+        "demo.clear",
+        "demo.load",
+    ]
+    out = StringIO()
+    call_command("audit", "verify", stdout=out)
+    assert "4 entries verified" in out.getvalue()
