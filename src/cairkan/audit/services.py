@@ -160,7 +160,8 @@ def audit_record(
     before_plain = None if before is None else _plain(before)
     after_plain = None if after is None else _plain(after)
     why = why.replace("\x00", "")[:500]
-    with transaction.atomic():
+    # No savepoint of its own: an entry that fails fails the caller's transaction anyway.
+    with transaction.atomic(savepoint=False):
         head = _head()
         sequence = head.sequence + 1
         at = timezone.now()  # after the lock: times follow the sequence
