@@ -55,6 +55,7 @@ def _sql(statement: str, *params: object) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_entry_append_only")
+            cursor.execute("ALTER TABLE audit_auditchainhead DISABLE TRIGGER audit_chain_head_kept")
         cursor.execute(statement, params)
 
 
@@ -136,6 +137,12 @@ def test_a_removed_tail_is_seen_against_the_chain_head() -> None:
     assert "#4 (tail)" in error and "head says #5" in error
 
 
+def test_a_removed_chain_head_is_reported() -> None:
+    _write(2)
+    _sql("DELETE FROM audit_auditchainhead")
+    assert "#3 (tail)" in str(_broken())
+
+
 def test_entries_cannot_be_changed_or_removed_through_the_orm() -> None:
     entry = _write(2)[0]
     entry.why = "rewritten"
@@ -155,13 +162,14 @@ def test_entries_cannot_be_changed_or_removed_through_the_orm() -> None:
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the trigger is PostgreSQL's: scripts/with-postgres"
 )
-def test_postgresql_refuses_update_and_delete_of_an_entry() -> None:
+def test_postgresql_refuses_update_and_delete_of_an_entry_and_the_head() -> None:
     from django.db import DatabaseError
 
     _write(1)
     for statement in (
         "UPDATE audit_auditentry SET why = 'x'",
         "DELETE FROM audit_auditentry",
+        "DELETE FROM audit_auditchainhead",
     ):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
             connection.cursor().execute(statement)

@@ -63,6 +63,10 @@ def chain_verify() -> ChainReport:
             )
         previous, expected, verified = entry.entry_hash, expected + 1, verified + 1
     head = AuditChainHead.objects.filter(pk=1).first()
+    if head is None and verified:
+        return report(
+            ChainBreak(expected, "tail", "the chain head is missing: the end cannot be checked")
+        )
     if head is not None and (head.sequence, head.entry_hash) != (verified, previous):
         return report(
             ChainBreak(
