@@ -68,6 +68,7 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
     # No filter listing actions or subjects: it would scan the whole trail on every page.
     list_filter = [("at", admin.DateFieldListFilter), "actor_kind"]
     search_fields = ["=subject_id", "=participant_id", "=actor_user__username", "action", "why"]
+    list_select_related = ["actor_user"]
     date_hierarchy = "at"
     actions = [export_csv]
     show_full_result_count = False  # counting a long trail on every page is slow
