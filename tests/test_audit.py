@@ -223,3 +223,21 @@ def test_a_wrong_actor_kind_or_an_unsaved_subject_is_refused() -> None:
     with pytest.raises(AuditRecordError):
         audit_record(actor_kind="system", action="x", subject=get_user_model()(username="u"))
     assert not AuditEntry.objects.exists()
+
+
+def test_the_admin_is_read_only_even_with_every_audit_permission() -> None:
+    from staff_users import logged_in, staff_user
+
+    entry = _write(1)[0]
+    perms = [f"audit.{verb}_auditentry" for verb in ("view", "add", "change", "delete")]
+    client = logged_in(staff_user("semua-audit", *perms))
+    page = f"/admin/audit/auditentry/{entry.pk}/"
+    assert client.get(f"{page}change/").status_code == 200
+    assert 'name="why"' not in client.get(f"{page}change/").content.decode()
+    assert client.post(f"{page}change/", {"why": "rewritten"}).status_code == 403
+    assert client.post(f"{page}delete/", {"post": "yes"}).status_code == 403
+    assert client.get("/admin/audit/auditentry/add/").status_code == 403
+    listing = client.get("/admin/audit/auditentry/").content.decode()
+    assert "delete_selected" not in listing and "export_csv" in listing
+    assert AuditEntry.objects.get(pk=entry.pk).why == entry.why
+    assert "1 entries verified" in _verify()
