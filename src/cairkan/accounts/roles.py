@@ -59,9 +59,15 @@ _SUPERVISOR = [
     "payouts.view_payout",
     "payouts.view_payoutevent",
     "payouts.resume_payout",  # a held payout, once its cause is fixed
+    # Registry corrections decide who is paid and when the waiting period starts: the
+    # supervisor makes them, so a verifier never corrects the data a claim is judged on.
+    "members.correct_participant",
+    "members.correct_membership",
+    "members.view_memberdataevent",
 ]
 # The auditor reads every record of these apps (and who holds which role), nothing else.
 _AUDITED_APPS = [
+    "audit",
     "members",
     "integrations",
     "notifications",

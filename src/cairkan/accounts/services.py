@@ -32,6 +32,7 @@ from cairkan.accounts.models import (
     Registration,
 )
 from cairkan.accounts.selectors import face_enrolled
+from cairkan.audit.services import audit_record
 from cairkan.biometrics.engine.faces import Embedding
 from cairkan.biometrics.services import (
     Verdict,
@@ -336,6 +337,17 @@ def registration_set_password(*, registration: Registration, password: str) -> M
         )
         registration.step = Registration.Step.FACE
         registration.save()
+        audit_record(
+            actor_kind="member",
+            actor_user=user,
+            action="account.create",
+            subject=account,
+            after={
+                "phone_verified": account.phone is not None,
+                "email_verified": bool(account.email),
+            },
+            why="registration: identity, contact and password done",
+        )
     return account
 
 
@@ -389,11 +401,19 @@ def _account_replace(old: MemberAccount, registration: Registration) -> None:
     user.set_unusable_password()
     user.save(update_fields=["username", "is_active", "password"])
     face_step_reset_unowned(participant=participant, reason="unenrolled account replaced")
+    reason = "a new registration passed the identity checks before any face was enrolled"
+    data = {"replaced_account": old_id, "registration": registration.pk}
     AccountEvent.objects.create(
+        participant=participant, kind=AccountEvent.Kind.REPLACED, reason=reason, data=data
+    )
+    audit_record(
+        actor_kind="system",
+        action="account.replace",
+        subject=("accounts.memberaccount", old_id),
         participant=participant,
-        kind=AccountEvent.Kind.REPLACED,
-        reason="a new registration passed the identity checks before any face was enrolled",
-        data={"replaced_account": old_id, "registration": registration.pk},
+        before={"account": old_id, "user_active": True},
+        after={**data, "user_active": False},
+        why=reason,
     )
     log.warning(
         "account_replaced",
@@ -635,8 +655,21 @@ def recovery_complete(
                 reason="phone replaced during account recovery",
                 data={"account": account.pk},
             )
-        account.devices.all().delete()
-        account.tokens.all().delete()  # the API's tokens, through the reverse relation
+        devices = account.devices.all().delete()[0]
+        tokens = account.tokens.all().delete()[0]  # the API's tokens, by the reverse relation
+        audit_record(
+            actor_kind="member",
+            actor_user=account.user,
+            action="account.recover",
+            subject=account,
+            after={
+                "password_changed": True,
+                "phone_changed": bool(phone),
+                "devices_forgotten": devices,
+                "tokens_revoked": tokens,
+            },
+            why="recovery after a face match",
+        )
 
 
 # --- password change ----------------------------------------------------------------------
@@ -663,4 +696,12 @@ def account_change_password(*, account: MemberAccount, password: str, new_passwo
     with transaction.atomic():
         account.user.set_password(new_password)
         account.user.save(update_fields=["password"])
-        account.tokens.all().delete()
+        tokens = account.tokens.all().delete()[0]
+        audit_record(
+            actor_kind="member",
+            actor_user=account.user,
+            action="account.password_change",
+            subject=account,
+            after={"password_changed": True, "tokens_revoked": tokens},
+            why="the member changed the password",
+        )

@@ -26,6 +26,7 @@ import numpy as np
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cairkan.audit.services import audit_record
 from cairkan.biometrics import runtime
 from cairkan.biometrics.engine import UnreadableImage, assess_quality, decode_image, judge_liveness
 from cairkan.biometrics.engine.faces import Embedding, distance
@@ -124,6 +125,16 @@ class FaceStatus:
     open_booking: UnlockBooking | None
 
 
+_AUDITED_FACE_DATA = (
+    "outcome",
+    "counted",
+    "method",
+    "bookings_cancelled",
+    "tester_reference",
+    "starts_at",
+)
+
+
 def _event(
     participant: Participant,
     kind: str,
@@ -140,6 +151,21 @@ def _event(
         acting_user=acting_user,
         reason=reason,
         data=data,
+    )
+    # The trail keeps what was decided, not the biometric measurements behind it.
+    after: dict[str, Any] = {k: data[k] for k in _AUDITED_FACE_DATA if k in data}
+    before = None
+    if kind in (FaceEvent.Kind.LOCKED, FaceEvent.Kind.UNLOCKED):
+        locking = kind == FaceEvent.Kind.LOCKED
+        before, after["locked"] = {"locked": not locking}, locking
+    audit_record(
+        actor_kind=actor,
+        actor_user=acting_user,
+        action=f"face.{kind}",
+        subject=participant,
+        before=before,
+        after=after,
+        why=reason,
     )
 
 

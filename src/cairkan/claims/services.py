@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cairkan.audit.services import audit_record
 from cairkan.biometrics.models import FaceAttempt, Outcome
 from cairkan.claims import appointments, drafts
 from cairkan.claims.models import (
@@ -273,6 +274,15 @@ def _event(
         actor=actor,
         acting_user=acting_user,
         reason=reason,
+    )
+    audit_record(
+        actor_kind=actor,
+        actor_user=acting_user,
+        action="claim.submit" if not from_status else "claim.transition",
+        subject=claim,
+        before={"status": from_status} if from_status else None,
+        after={"status": to_status},
+        why=reason,
     )
 
 

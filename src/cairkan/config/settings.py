@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "ninja",  # serves Swagger UI from its bundled static files, not a CDN
     "cairkan.members",
     "cairkan.workdays",
+    "cairkan.audit",
     "cairkan.integrations",
     "cairkan.rules",
     "cairkan.notifications",

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, models, transaction
 
 from cairkan.accounts.models import MemberAccount, OneTimeCode, Registration
+from cairkan.audit.services import audit_record
 from cairkan.biometrics.models import (
     FaceAttempt,
     FaceEnrolment,
@@ -42,6 +43,7 @@ from cairkan.integrations.models import (
 from cairkan.members.models import (
     Contribution,
     Employer,
+    MemberDataEvent,
     Membership,
     Participant,
     ReturnCredit,
@@ -98,6 +100,7 @@ MEMBER_DEPENDENTS: tuple[type[models.Model], ...] = (
     FaceEnrolment,
     OneTimeCode,
     Registration,
+    MemberDataEvent,
 )
 
 
@@ -123,6 +126,13 @@ def clear() -> None:
         )
         for model in members_and_sandboxes:
             model._default_manager.all().delete()
+        # The trail itself stays: it is append-only, and says that the reset happened.
+        audit_record(
+            actor_kind="system",
+            action="demo.clear",
+            subject=("demo.population", "all"),
+            why="demo data removed by cairkan seed-demo --reset",
+        )
 
 
 def load(population: Population) -> LoadSummary:
@@ -210,6 +220,19 @@ def load(population: Population) -> LoadSummary:
         owner = {m.kpj: p.nik for p in population.people for m in p.memberships}
         summary.contributions = _write_contributions(
             _ledger_rows(population, kpj_to_id, owner, summary.contributed_by_person)
+        )
+        # Member data appears here without a service per row: the load itself is audited.
+        audit_record(
+            actor_kind="system",
+            action="demo.load",
+            subject=("demo.population", population.seed),
+            after={
+                "as_of": population.as_of,
+                "participants": summary.participants,
+                "memberships": summary.memberships,
+                "contributions": summary.contributions,
+            },
+            why="demo population loaded by cairkan seed-demo",
         )
     _analyze()
     return summary

@@ -5,6 +5,7 @@ Money is whole rupiah in integer columns (no floats anywhere money is concerned)
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -49,6 +50,7 @@ class Participant(models.Model):
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
+        permissions = [("correct_participant", _("Can correct a participant's name"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(sex__in=[Sex.MALE, Sex.FEMALE]), name="participant_sex_known"
@@ -132,6 +134,12 @@ class Membership(models.Model):
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
+        permissions = [
+            (
+                "correct_membership",
+                _("Can correct a membership's status and separation date"),
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(separation_date__isnull=True) | Q(separation_date__gte=F("start_date")),
@@ -324,3 +332,39 @@ class WithdrawalPart(models.Model):
 
     def __str__(self) -> str:
         return f"{self.withdrawal_id}/{self.membership_id}: {self.amount}"
+
+
+class MemberDataEvent(models.Model):
+    """A correction of registry data by an officer: who, what was and became, and why.
+
+    Written only by the correction services in ``members.services``, with the audit
+    entry, in the transaction that changes the record. Keeps the values in full (to undo
+    a wrong correction); the audit trail keeps them masked."""
+
+    class Kind(models.TextChoices):
+        NAME_CORRECTED = "name_corrected", _("name corrected")
+        MEMBERSHIP_CORRECTED = "membership_corrected", _("membership corrected")
+
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="+")
+    membership = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    before = models.JSONField(_("before"), default=dict)
+    after = models.JSONField(_("after"), default=dict)
+    reason = models.CharField(_("reason"), max_length=500)
+    acting_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("officer"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("member data correction")
+        verbose_name_plural = _("member data corrections")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} {self.kind}"

@@ -80,7 +80,7 @@ def confirm(request: HttpRequest, payload: ConfirmIn) -> dict[str, Any]:
 def logout(request: HttpRequest) -> Status[None]:
     """Revoke the token this request was made with."""
     current: ApiToken = request.api_token  # type: ignore[attr-defined]
-    current.delete()
+    token_revoke(account=current.account, token_id=str(current.public_id))
     return Status(204, None)
 
 
