@@ -138,6 +138,25 @@ def test_paid_moves_the_claim_and_writes_the_ledger_once(bank, approve) -> None:
     assert OutboundMessage.objects.filter(to=claim.participant.account.phone).exists()
 
 
+def test_each_move_of_a_payout_is_in_the_audit_trail(bank, approve) -> None:
+    from cairkan.audit.models import AuditEntry
+
+    claim = claim_in_review(gross=12_000_000)
+    payout = approve(claim)
+    payout_settle(reference=payout.reference, outcome="paid", source="test", amount=12_000_000)
+    trail = list(
+        AuditEntry.objects.filter(subject_type="payouts.payout", subject_id=str(payout.pk))
+        .order_by("sequence")
+        .values_list("action", "participant_id")
+    )
+    moves = [e.to_state for e in payout.events.order_by("pk")]
+    assert [action for action, _ in trail] == [f"payout.{state}" for state in moves]
+    assert trail[-1] == ("payout.paid", claim.participant_id)
+    # The account number is masked in the trail, never written out whole.
+    after = AuditEntry.objects.filter(action="payout.paid").get().after
+    assert payout.account_number not in str(after)
+
+
 def test_settle_refuses_what_does_not_add_up(bank, approve) -> None:
     payout = approve(claim_in_review(gross=5_000_000))
     for kwargs, code in (

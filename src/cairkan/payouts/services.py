@@ -39,6 +39,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from cairkan.audit.services import audit_record
 from cairkan.claims.models import Claim, Status
 from cairkan.claims.services import ClaimError, claim_transition
 from cairkan.integrations import loading
@@ -131,6 +132,19 @@ def _event(
         acting_user=acting_user,
         source=source[:80],
         reason=reason[:200],
+    )
+    # The tamper-evident trail sees every payout move but the batch "sending" marks
+    # (transient, and a PayoutEvent each): made, accepted, unknown, held, resumed, paid,
+    # failed. The account number is masked by the trail.
+    audit_record(
+        actor_kind=actor if actor in ("member", "officer") else "system",
+        actor_user=acting_user,
+        action=f"payout.{to_state}",
+        subject=payout,
+        participant=payout.participant_id,
+        before={"state": from_state} if from_state else None,
+        after={"state": to_state, "net": payout.net, "account_number": payout.account_number},
+        why=(f"{source}: {reason}" if source and reason else source or reason),
     )
 
 
