@@ -780,6 +780,42 @@ ID.update(
     }
 )
 
+# payouts: the bukti potong (withholding slip), the tax report, reconciliation (issue 11)
+ID.update(
+    {
+        "above %(lower)s": "di atas %(lower)s",
+        "Cairkan - JHT withholding slip": "Cairkan - Bukti Potong PPh atas JHT",
+        "Withholding slip: income tax on a JHT payment": "Bukti Potong PPh atas Pembayaran Jaminan Hari Tua",
+        "Slip number: %(number)s": "Nomor bukti potong: %(number)s",
+        "Withholder": "Pemotong pajak",
+        "Name": "Nama",
+        "NPWP": "NPWP",
+        "Recipient": "Penerima penghasilan",
+        "none given": "tidak ada",
+        "Payment": "Pembayaran",
+        "Benefit": "Jenis manfaat",
+        "Jaminan Hari Tua (JHT)": "Jaminan Hari Tua (JHT)",
+        "Claim": "Klaim",
+        "Payment date": "Tanggal pembayaran",
+        "Gross amount": "Jumlah bruto",
+        "Final income tax on a lump-sum JHT payment (PP 68/2009). Payments in the first two calendar years are added up; earlier payments in this band: %(earlier)s.": "Pajak penghasilan final atas JHT yang dibayarkan sekaligus (PP 68/2009). Pembayaran dalam dua tahun kalender pertama dijumlahkan; pembayaran sebelumnya dalam lapisan ini: %(earlier)s.",
+        "Income tax at the rates of Article 17(1)(a) of the Income Tax Law (UU 7/2021): a payment in the third calendar year or later.": "Pajak penghasilan dengan tarif Pasal 17 ayat (1) huruf a UU PPh (UU 7/2021): pembayaran pada tahun kalender ketiga atau sesudahnya.",
+        "Tax band": "Lapisan penghasilan",
+        "Tax rate": "Tarif",
+        "Base": "Dasar pengenaan",
+        "Tax": "PPh",
+        "Rounding of the lump sum": "Pembulatan jumlah sekaligus",
+        "Without NPWP (Article 21(5a))": "Tanpa NPWP (Pasal 21 ayat (5a))",
+        "Tax withheld": "Pajak yang dipotong",
+        "Net amount paid": "Jumlah bersih yang dibayarkan",
+        "Legal basis: %(regulation)s. Tax is rounded down to the rupiah.": "Dasar hukum: %(regulation)s. Pajak dibulatkan ke bawah ke rupiah penuh.",
+        "Keep this slip for your annual tax return. Cairkan is open-source software; it is not an official BPJS Ketenagakerjaan service.": "Simpan bukti potong ini untuk SPT Tahunan Anda. Cairkan adalah perangkat lunak sumber terbuka; bukan layanan resmi BPJS Ketenagakerjaan.",
+        "This claim has no withholding slip yet: it is issued once it is paid.": "Klaim ini belum memiliki bukti potong: bukti potong terbit setelah klaim dibayar.",
+        "Tax slip": "Bukti potong",
+        "Download the withholding slip (bukti potong, PDF)": "Unduh bukti potong pajak (PDF)",
+    }
+)
+
 # The how-to-claim guide, and the API's refusal of unstorable text (issue 5).
 ID.update(
     {

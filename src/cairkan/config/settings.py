@@ -210,6 +210,14 @@ CAIRKAN_FACE_POLICY: dict[str, Any] = env.json("CAIRKAN_FACE_POLICY", default={}
 # REMOTE_ADDR and ignore the header (anyone can send it).
 CAIRKAN_TRUSTED_PROXY_HOPS: int = env.int("CAIRKAN_TRUSTED_PROXY_HOPS", default=0)
 
+# --- Tax withholding (docs/payments.md, "Reconciliation and tax") -------------------------
+# Who withholds the income tax on JHT payments (PP 68/2009) and prints it on each bukti
+# potong: BPJS Ketenagakerjaan and its tax number (NPWP), set per deployment.
+CAIRKAN_WITHHOLDER: dict[str, str] = {
+    "name": env.str("CAIRKAN_WITHHOLDER_NAME", default="BPJS Ketenagakerjaan"),
+    "npwp": env.str("CAIRKAN_WITHHOLDER_NPWP", default=""),
+}
+
 # --- Internationalisation ------------------------------------------------------------------
 # Members read Bahasa Indonesia first; English is the second language.
 LANGUAGE_CODE = "id"

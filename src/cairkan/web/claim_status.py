@@ -31,6 +31,7 @@ from cairkan.claims.services import (
 )
 from cairkan.integrations.bank.base import BANKS
 from cairkan.jht.messages import rupiah
+from cairkan.payouts.tax_slips import tax_slip_for, tax_slip_pdf
 from cairkan.web.claim_forms import BankForm
 from cairkan.web.members import member_required
 from cairkan.web.wizard import language, receive_files, upload_texts
@@ -117,8 +118,22 @@ def claim_detail(request: HttpRequest, claim_id: Any) -> HttpResponse:
         "rejection": REJECTION_LABELS.get(claim.rejection_code, ""),
         "appointment": claim.appointments.filter(state="booked").first(),
         "events": [(e.at, Status(e.to_status).label) for e in claim.events.all()],
+        "tax_slip": claim.status == Status.PAID,
     }
     return render(request, "web/claim/detail.html", context)
+
+
+@never_cache  # private, no-store: a tax slip carries the NIK and never sits in a shared cache
+@member_required
+def claim_tax_slip(request: HttpRequest, claim_id: Any) -> HttpResponse:
+    """The bukti potong of the member's own paid claim; anyone else's, or none yet: 404."""
+    slip = tax_slip_for(_own_claim(request, claim_id))
+    if slip is None:
+        raise Http404(_("This claim has no withholding slip yet: it is issued once it is paid."))
+    response = HttpResponse(tax_slip_pdf(slip), content_type="application/pdf")
+    filename = "bukti-potong-" + slip.number.replace("/", "-") + ".pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @never_cache
