@@ -1,0 +1,324 @@
+"""Daily reconciliation: stages counted and summed to the rupiah, every kind of difference
+listed, statements read strictly, exports that open."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from openpyxl import load_workbook
+
+from cairkan.payouts.reconciliation import (
+    AMOUNT_DIFFERS,
+    DEBITED_NOT_PAID,
+    KINDS,
+    LEDGER_AMOUNT_DIFFERS,
+    LEDGER_WITHOUT_PAYOUT,
+    NOT_ON_STATEMENT,
+    OUTCOME_UNKNOWN,
+    PAID_TWICE,
+    PAYOUT_WITHOUT_LEDGER,
+    RETURNED_BUT_PAID,
+    UNKNOWN_REFERENCE,
+    BankLine,
+    LedgerFact,
+    PayoutFact,
+    StageMove,
+    StatementError,
+    Total,
+    read_statement_csv,
+    reconcile,
+    reconciliation_csv,
+    reconciliation_xlsx,
+)
+
+WITA = ZoneInfo("Asia/Makassar")
+DAY = date(2026, 11, 27)
+END = datetime(2026, 11, 28, 0, 0, tzinfo=WITA)
+EARLY = datetime(2026, 11, 27, 9, 0, tzinfo=WITA)
+
+
+def paid(reference: str, claim: str, net: int, tax: int = 0) -> PayoutFact:
+    return PayoutFact(reference, claim, net + tax, net, "paid", EARLY, DAY)
+
+
+def debit(reference: str, amount: int, n: int = 1, on: date = DAY) -> BankLine:
+    return BankLine(reference, amount, on, "debit", f"statement.csv:{n}")
+
+
+def ledger(claim: str, gross: int, on: date = DAY) -> LedgerFact:
+    return LedgerFact(claim, gross, on)
+
+
+def run(payouts, moves=(), ledger_rows=(), statement=(), unknown_after=timedelta(hours=2)):
+    return reconcile(
+        day=DAY,
+        payouts=payouts,
+        moves=moves,
+        ledger=ledger_rows,
+        statement=statement,
+        as_of=END,
+        unknown_after=unknown_after,
+    )
+
+
+# --- A clean day ----------------------------------------------------------------------
+
+
+def test_a_clean_day_agrees_to_the_rupiah() -> None:
+    payouts = [
+        paid("CK1", "c1", 59_500_000, 500_000),
+        paid("CK2", "c2", 12_345_678),
+        PayoutFact("CK3", "c3", 7_000_000, 7_000_000, "failed", EARLY, None),
+        PayoutFact("CK4", "c4", 1_000_001, 1_000_001, "accepted", END - timedelta(hours=1), None),
+    ]
+    moves = [
+        *(StageMove(p.reference, "approved", p.net) for p in payouts),
+        *(StageMove(p.reference, "sent", p.net) for p in payouts),
+        # a retry sends CK3 again: still one payout sent
+        StageMove("CK3", "sent", 7_000_000),
+        StageMove("CK1", "accepted", 59_500_000),
+        StageMove("CK4", "accepted", 1_000_001),
+        StageMove("CK1", "paid", 59_500_000),
+        StageMove("CK2", "paid", 12_345_678),
+        StageMove("CK3", "failed", 7_000_000),
+    ]
+    report = run(
+        payouts,
+        moves,
+        [ledger("c1", 60_000_000), ledger("c2", 12_345_678)],
+        [debit("CK1", 59_500_000, 2), debit("CK2", 12_345_678, 3)],
+    )
+    assert report.stages == {
+        "approved": Total(4, 79_845_679),
+        "sent": Total(4, 79_845_679),
+        "accepted": Total(2, 60_500_001),
+        "paid": Total(2, 71_845_678),
+        "failed": Total(1, 7_000_000),
+    }
+    assert report.debits == Total(2, 71_845_678) == report.stages["paid"]
+    assert report.differences == ()
+    assert report.agrees
+
+
+# --- Each kind of difference ----------------------------------------------------------
+
+
+def kinds(report) -> list[str]:
+    return [d.kind for d in report.differences]
+
+
+def test_a_payout_debited_twice_is_listed_with_both_amounts() -> None:
+    report = run(
+        [paid("CK1", "c1", 1_000_000)],
+        [StageMove("CK1", "paid", 1_000_000)],
+        [ledger("c1", 1_000_000)],
+        [debit("CK1", 1_000_000, 2), debit("CK1", 1_000_000, 3)],
+    )
+    assert kinds(report) == [PAID_TWICE]
+    twice = report.differences[0]
+    assert (twice.reference, twice.claim, twice.expected, twice.found) == (
+        "CK1",
+        "c1",
+        1_000_000,
+        2_000_000,
+    )
+    assert report.debits == Total(2, 2_000_000) != report.stages["paid"]
+    assert not report.agrees
+
+
+def test_one_claim_debited_under_two_references_is_paid_twice() -> None:
+    # The first payout failed for Cairkan but the bank paid it; the second paid too.
+    report = run(
+        [
+            PayoutFact("CK1", "c1", 1_000_000, 1_000_000, "failed", EARLY, None),
+            paid("CK2", "c1", 1_000_000),
+        ],
+        [StageMove("CK2", "paid", 1_000_000)],
+        [ledger("c1", 1_000_000)],
+        [debit("CK1", 1_000_000, 2), debit("CK2", 1_000_000, 3)],
+    )
+    assert sorted(kinds(report)) == sorted([PAID_TWICE, DEBITED_NOT_PAID])
+    twice = next(d for d in report.differences if d.kind == PAID_TWICE)
+    assert (twice.claim, twice.found) == ("c1", 2_000_000)
+
+
+def test_a_payout_paid_with_another_amount() -> None:
+    report = run(
+        [paid("CK1", "c1", 1_000_000)],
+        [StageMove("CK1", "paid", 1_000_000)],
+        [ledger("c1", 1_000_000)],
+        [debit("CK1", 1_000_100)],
+    )
+    assert kinds(report) == [AMOUNT_DIFFERS]
+    assert (report.differences[0].expected, report.differences[0].found) == (1_000_000, 1_000_100)
+
+
+def test_the_banks_answer_with_another_amount_is_listed_too() -> None:
+    held = PayoutFact("CK1", "c1", 1_000_000, 1_000_000, "held", EARLY, None, 999_000)
+    report = run([held], statement=None)
+    assert kinds(report) == [AMOUNT_DIFFERS]
+    assert report.differences[0].found == 999_000
+
+
+def test_a_bank_record_with_no_payout() -> None:
+    report = run([], statement=[debit("XX-NOT-OURS", 5_000_000)])
+    assert kinds(report) == [UNKNOWN_REFERENCE]
+    assert report.differences[0].found == 5_000_000
+    assert report.differences[0].detail == "statement.csv:1"
+
+
+def test_a_paid_payout_missing_from_the_statement() -> None:
+    report = run(
+        [paid("CK1", "c1", 1_000_000)],
+        [StageMove("CK1", "paid", 1_000_000)],
+        [ledger("c1", 1_000_000)],
+        [],
+    )
+    assert kinds(report) == [NOT_ON_STATEMENT]
+    # without a statement the bank side is not compared at all
+    assert kinds(run([paid("CK1", "c1", 1_000_000)], [], [ledger("c1", 1_000_000)], None)) == []
+
+
+def test_a_debit_for_a_payout_cairkan_does_not_have_as_paid() -> None:
+    unknown = PayoutFact(
+        "CK1", "c1", 1_000_000, 1_000_000, "unknown", END - timedelta(hours=1), None
+    )
+    report = run([unknown], statement=[debit("CK1", 1_000_000)])
+    assert kinds(report) == [DEBITED_NOT_PAID]
+
+
+def test_money_returned_for_a_payout_cairkan_has_as_paid() -> None:
+    returned = BankLine("CK1", 1_000_000, DAY, "credit", "statement.csv:2")
+    report = run(
+        [paid("CK1", "c1", 1_000_000)],
+        [StageMove("CK1", "paid", 1_000_000)],
+        [ledger("c1", 1_000_000)],
+        [debit("CK1", 1_000_000, 1), returned],
+    )
+    assert kinds(report) == [RETURNED_BUT_PAID]
+    assert report.credits == Total(1, 1_000_000)
+
+
+@pytest.mark.parametrize("state", ["unknown", "sending", "accepted"])
+def test_a_payout_stuck_with_an_open_outcome_past_the_threshold(state: str) -> None:
+    stuck = PayoutFact("CK1", "c1", 1_000_000, 1_000_000, state, END - timedelta(hours=3), None)
+    fresh = PayoutFact("CK2", "c2", 1_000_000, 1_000_000, state, END - timedelta(minutes=90), None)
+    report = run([stuck, fresh], statement=None)
+    assert kinds(report) == [OUTCOME_UNKNOWN]
+    assert report.differences[0].reference == "CK1"
+    assert "3.0 h" in report.differences[0].detail
+
+
+def test_a_ledger_withdrawal_without_a_paid_payout() -> None:
+    report = run([], [], [ledger("c9", 2_000_000)], None)
+    assert kinds(report) == [LEDGER_WITHOUT_PAYOUT]
+    assert (report.differences[0].claim, report.differences[0].found) == ("c9", 2_000_000)
+
+
+def test_a_paid_payout_without_its_ledger_withdrawal() -> None:
+    report = run([paid("CK1", "c1", 1_000_000)], [StageMove("CK1", "paid", 1_000_000)], [], None)
+    assert kinds(report) == [PAYOUT_WITHOUT_LEDGER]
+
+
+def test_a_ledger_withdrawal_of_another_amount() -> None:
+    report = run(
+        [paid("CK1", "c1", 950_000, 50_000)],
+        [StageMove("CK1", "paid", 950_000)],
+        [ledger("c1", 990_000)],
+        None,
+    )
+    assert kinds(report) == [LEDGER_AMOUNT_DIFFERS]
+    assert (report.differences[0].expected, report.differences[0].found) == (1_000_000, 990_000)
+
+
+def test_lines_booked_another_day_are_counted_not_matched() -> None:
+    report = run(
+        [paid("CK1", "c1", 1_000_000)],
+        [StageMove("CK1", "paid", 1_000_000)],
+        [ledger("c1", 1_000_000)],
+        [debit("CK1", 1_000_000), debit("CK0", 5, on=DAY - timedelta(days=1))],
+    )
+    assert report.differences == ()
+    assert report.lines_of_other_days == 1
+
+
+# --- Statements -------------------------------------------------------------------------
+
+
+def test_a_statement_csv_is_read_in_whole_rupiah() -> None:
+    data = (
+        "reference,amount,booked_on,direction\n"
+        "CK1,1500000.00,2026-11-27,debit\n"
+        "CK2,250000,2026-11-27,\n"
+        'CK3,"99,00",2026-11-27,credit\n'
+    ).encode("utf-8-sig")
+    lines = read_statement_csv(data, "bank.csv")
+    assert [(x.reference, x.amount, x.direction) for x in lines] == [
+        ("CK1", 1_500_000, "debit"),
+        ("CK2", 250_000, "debit"),
+        ("CK3", 99, "credit"),
+    ]
+    assert lines[0].source == "bank.csv:2"
+
+
+@pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        ("ref,amt\nCK1,1\n", "bank.csv: the first line"),
+        ("reference,amount,booked_on\nCK1,1.50,2026-11-27\n", "bank.csv:2"),
+        ("reference,amount,booked_on\nCK1,-5,2026-11-27\n", "bank.csv:2"),
+        ("reference,amount,booked_on\nCK1,1e3x,2026-11-27\n", "bank.csv:2"),
+        ("reference,amount,booked_on\nCK1,NaN,2026-11-27\n", "bank.csv:2"),
+        ("reference,amount,booked_on\nCK1,5,2026-02-30\n", "bank.csv:2"),
+        ("reference,amount,booked_on\n,5,2026-11-27\n", "bank.csv:2"),
+        ("reference,amount,booked_on,direction\nCK1,5,2026-11-27,sideways\n", "bank.csv:2"),
+    ],
+)
+def test_a_bad_statement_is_refused_saying_where(body: str, where: str) -> None:
+    with pytest.raises(StatementError) as refused:
+        read_statement_csv(body.encode(), "bank.csv")
+    assert str(refused.value).startswith(where)
+
+
+def test_a_statement_that_is_not_text_is_refused() -> None:
+    with pytest.raises(StatementError, match="not UTF-8"):
+        read_statement_csv(b"\xff\xfe\x00PK\x03\x04", "bank.csv")
+
+
+# --- Exports ----------------------------------------------------------------------------
+
+
+def a_day_with_differences():
+    return run(
+        [paid("CK1", "c1", 1_000_000), paid("CK2", "c2", 3_000_000)],
+        [StageMove("CK1", "paid", 1_000_000), StageMove("CK2", "paid", 3_000_000)],
+        [ledger("c1", 1_000_000), ledger("c2", 3_000_000)],
+        [debit("CK1", 1_000_000, 2), debit("CK1", 1_000_000, 3), debit("ZZ", 7, 4)],
+    )
+
+
+def test_the_csv_export_lists_stages_and_every_difference() -> None:
+    report = a_day_with_differences()
+    rows = list(csv.reader(io.StringIO(reconciliation_csv(report).decode("utf-8-sig"))))
+    stages = {row[0]: (int(row[1]), int(row[2])) for row in rows[2:7]}
+    assert stages["paid"] == (2, 4_000_000)
+    assert rows[7] == ["bank debit", "3", "2000007"]
+    listed = [row[0] for row in rows if row and row[0] in KINDS]
+    assert sorted(listed) == sorted(kinds(report))
+    assert sorted(listed) == sorted([PAID_TWICE, UNKNOWN_REFERENCE, NOT_ON_STATEMENT])
+
+
+def test_the_xlsx_export_opens_with_the_same_integers() -> None:
+    report = a_day_with_differences()
+    sheet = load_workbook(io.BytesIO(reconciliation_xlsx(report))).active
+    rows = [row for row in sheet.iter_rows(values_only=True)]
+    assert rows[0][:2] == ("rekonsiliasi/reconciliation", "2026-11-27")
+    stages = {row[0]: row[1:3] for row in rows[2:7]}
+    assert stages["paid"] == (2, 4_000_000)
+    twice = next(row for row in rows if row[0] == PAID_TWICE)
+    assert twice[1:5] == ("CK1", "c1", 1_000_000, 2_000_000)
+    assert isinstance(twice[4], int)
