@@ -45,11 +45,13 @@ def _move(
     permission: str,
     per_claim: Callable[[Claim], dict[str, Any]] | None = None,
     suffix: str = "",
+    mover: Callable[..., Claim] = claim_transition,
     **extra: Any,
 ) -> Any:
-    """An action moving claims to ``to_status``, offered and run only for an officer for
-    whom ``ClaimAdmin.has_<permission>_permission`` holds: the admin leaves it out of the
-    list and refuses a POST naming it otherwise."""
+    """An action moving claims to ``to_status`` through ``mover`` (a claims service, or
+    cairkan.payouts' ``claim_approve`` for approval), offered and run only for an officer
+    for whom ``ClaimAdmin.has_<permission>_permission`` holds: the admin leaves it out of
+    the list and refuses a POST naming it otherwise."""
 
     @admin.action(description=label, permissions=[permission])
     def action(
@@ -62,7 +64,7 @@ def _move(
         moved = 0
         for claim in queryset:
             try:
-                claim_transition(
+                mover(
                     claim=claim,
                     to_status=to_status,
                     actor="officer",
@@ -99,7 +101,8 @@ class ClaimAdmin(admin.ModelAdmin[Claim]):
     inlines = [ClaimEventInline]
     actions = [
         _move("in_review", _("Start assessing the documents"), "assess"),
-        _move("approved", _("Approve"), "approve"),
+        # "Approve" is added by cairkan.payouts.admin: approving creates the payment, which
+        # this app (below payouts) cannot do.
         _move(
             "rejected",
             _("Reject: documents incomplete"),

@@ -28,6 +28,7 @@ from cairkan.claims.models import (
     SeparationSource,
     Status,
 )
+from cairkan.claims.signals import payout_account_changed
 from cairkan.integrations import loading
 from cairkan.integrations.bank.base import (
     AccountNotFound,
@@ -43,7 +44,6 @@ from cairkan.members.identifiers import validate_npwp
 from cairkan.members.models import Participant
 from cairkan.members.names import compare_names
 from cairkan.members.selectors import paid_withdrawals
-from cairkan.members.services import WithdrawalError, withdrawal_record
 from cairkan.notifications.gateway import notify
 from cairkan.workdays.selectors import add_working_days
 
@@ -433,18 +433,6 @@ def claim_transition(
         locked.correction_fields = correction_fields or []
         locked.rejection_code = rejection_code
         locked.save(update_fields=["status", "correction_fields", "rejection_code"])
-        if to_status == Status.PAID:
-            # What is paid leaves the balance, with the claim's move (PP 46/2015 Art. 22, 26).
-            try:
-                withdrawal_record(
-                    participant=locked.participant,
-                    claim_reference=str(locked.public_id),
-                    reason=locked.reason,
-                    gross=locked.gross,
-                    paid_on=timezone.localdate(),
-                )
-            except WithdrawalError as exc:
-                raise ClaimError(exc.code, **exc.params) from None
         _event(locked, previous, to_status, actor=actor, acting_user=acting_user, reason=reason)
         _notify(locked)
     return locked
@@ -592,6 +580,9 @@ def claim_correct(
             acting_user=helper,
             reason="corrected: " + ", ".join(items),
         )
+        if to_status == Status.PAYOUT_QUEUED:
+            # cairkan.payouts makes the payout for the new account, in this transaction.
+            payout_account_changed.send(sender=Claim, claim=locked, acting_user=helper)
         _notify(locked)
     return locked
 

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "cairkan.accounts",
     "cairkan.biometrics",
     "cairkan.claims",
+    "cairkan.payouts",
     "cairkan.api",
     "cairkan.demo",
     "cairkan.guidance",
@@ -182,6 +183,26 @@ CAIRKAN_BANK_OPTIONS: dict[str, Any] = {
     "fault_rate": env.float("CAIRKAN_SANDBOX_FAULT_RATE", default=0.0),
     # Interbank transfers settle asynchronously; the sandbox settles after this delay.
     "settle_after_s": env.float("CAIRKAN_BANK_SETTLE_AFTER_S", default=30.0),
+}
+
+# --- Payouts (docs/payments.md) ----------------------------------------------------------
+# Pauses (seconds) after each transient failure in a row; past the last, a payout is held
+# for an officer. About two hours in all.
+CAIRKAN_PAYOUT_RETRY_SECONDS: list[float] = env.list(
+    "CAIRKAN_PAYOUT_RETRY_SECONDS", cast=float, default=[5, 15, 60, 300, 900, 3600]
+)
+# How often an accepted transfer (or one whose outcome is unknown) is asked about.
+CAIRKAN_PAYOUT_POLL_SECONDS: float = env.float("CAIRKAN_PAYOUT_POLL_SECONDS", default=5.0)
+# A payout "sending" longer than this lost its worker; it is asked about, not resent.
+CAIRKAN_PAYOUT_SENDING_TIMEOUT_S: float = env.float(
+    "CAIRKAN_PAYOUT_SENDING_TIMEOUT_S", default=120.0
+)
+# With a broker, Celery beat runs the sweep this often (seconds).
+CELERY_BEAT_SCHEDULE: dict[str, Any] = {
+    "payouts-sweep": {
+        "task": "cairkan.payouts.tasks.sweep_payouts",
+        "schedule": env.float("CAIRKAN_PAYOUT_SWEEP_SECONDS", default=5.0),
+    }
 }
 
 # --- Notifications ----------------------------------------------------------------------
