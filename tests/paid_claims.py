@@ -1,7 +1,9 @@
 """Members, claims and payments for the tax and reconciliation tests, built directly (not
 the demo loader): a member with one KPJ and one large contribution, a claim decided with
-the given amounts, and its payment recorded in the ledger on a chosen day through the
-same services the payout uses."""
+the given amounts and approved through ``claim_approve`` (which makes its payout), and
+the payout settled paid through ``payout_settle``, as a bank's answer would. The send task
+``claim_approve`` schedules runs on commit, which a ``django_db`` test never reaches: no
+bank is called."""
 
 from __future__ import annotations
 
@@ -9,9 +11,10 @@ import itertools
 from datetime import date
 
 from cairkan.claims.models import Claim, Status
-from cairkan.claims.services import claim_transition
 from cairkan.members.models import Contribution, Employer, Membership, Participant
 from cairkan.members.services import withdrawal_record
+from cairkan.payouts.models import Payout
+from cairkan.payouts.services import claim_approve, payout_settle
 
 _serial = itertools.count(1)
 
@@ -53,13 +56,14 @@ def member(name: str = "Siti Rahmawati", balance: int = 500_000_000) -> Particip
 def approved_claim(
     participant: Participant, *, gross: int, tax: int, npwp: str = "", reason: str = "resignation"
 ) -> Claim:
-    """A claim the rules decided (``gross``, ``tax``) and an officer approved."""
+    """A claim the rules decided (``gross``, ``tax``) and an officer approved: its payout
+    is queued."""
     n = next(_serial)
-    return Claim.objects.create(
+    claim = Claim.objects.create(
         participant=participant,
         reason=reason,
         channel="app",
-        status=Status.APPROVED,
+        status=Status.IN_REVIEW,
         balance=gross,
         gross=gross,
         tax=tax,
@@ -71,20 +75,29 @@ def approved_claim(
         idempotency_key=f"k{n}",
         payment_due=date(2026, 11, 30),
     )
+    return claim_approve(claim=claim, actor="officer", reason="test")
 
 
-def pay(claim: Claim, on: date) -> Claim:
-    """The claim paid on ``on``: its withdrawal written with that date first (recording it
-    again when the claim moves to paid changes nothing), then the claim's moves."""
-    withdrawal_record(
-        participant=claim.participant,
-        claim_reference=str(claim.public_id),
-        reason=claim.reason,
-        gross=claim.gross,
-        paid_on=on,
-    )
-    claim_transition(claim=claim, to_status=Status.PAYOUT_QUEUED, actor="system")
-    return claim_transition(claim=claim, to_status=Status.PAID, actor="system")
+def payout_of(claim: Claim) -> Payout:
+    return Payout.objects.exclude(state="failed").get(claim=claim)
+
+
+def pay(claim: Claim, on: date | None = None) -> Claim:
+    """The claim's payout settled paid. With ``on``, the withdrawal is written with that
+    payment date first (settling records the same withdrawal again, which changes
+    nothing), so a test can pay in another month."""
+    if on is not None:
+        withdrawal_record(
+            participant=claim.participant,
+            claim_reference=str(claim.public_id),
+            reason=claim.reason,
+            gross=claim.gross,
+            paid_on=on,
+        )
+    payout = payout_of(claim)
+    payout_settle(reference=payout.reference, outcome="paid", source="test", amount=payout.net)
+    claim.refresh_from_db()
+    return claim
 
 
 def paid_claim(
