@@ -9,8 +9,12 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
 from openpyxl import load_workbook
 
+from cairkan.members.services import withdrawal_record
+from cairkan.payouts.models import Payout, PayoutEvent
 from cairkan.payouts.reconciliation import (
     AMOUNT_DIFFERS,
     DEBITED_NOT_PAID,
@@ -34,6 +38,9 @@ from cairkan.payouts.reconciliation import (
     reconciliation_csv,
     reconciliation_xlsx,
 )
+from cairkan.payouts.reconciliation_selectors import reconciliation_for
+from cairkan.payouts.services import payout_settle
+from paid_claims import approved_claim, member, pay, payout_of
 
 WITA = ZoneInfo("Asia/Makassar")
 DAY = date(2026, 11, 27)
@@ -322,3 +329,156 @@ def test_the_xlsx_export_opens_with_the_same_integers() -> None:
     twice = next(row for row in rows if row[0] == PAID_TWICE)
     assert twice[1:5] == ("CK1", "c1", 1_000_000, 2_000_000)
     assert isinstance(twice[4], int)
+
+
+# --- From the database: the payouts' own records ----------------------------------------
+
+WITHHELD = 500_000
+
+
+@pytest.fixture
+def today_s_payouts(db):
+    """Approved today: one paid, one failed (closed account), one still queued."""
+    paid_claim = approved_claim(member(), gross=60_000_000, tax=WITHHELD)
+    failed_claim = approved_claim(member(), gross=7_000_000, tax=0)
+    queued_claim = approved_claim(member(), gross=1_234_567, tax=0)
+    pay(paid_claim)
+    failed = payout_of(failed_claim)
+    payout_settle(
+        reference=failed.reference, outcome="failed", failure_code="account_closed", source="test"
+    )
+    return {
+        "paid": payout_of(paid_claim),
+        "failed": Payout.objects.get(pk=failed.pk),
+        "queued": payout_of(queued_claim),
+    }
+
+
+def statement_line(payout: Payout, amount: int | None = None, n: int = 1) -> BankLine:
+    return BankLine(
+        payout.reference,
+        payout.net if amount is None else amount,
+        timezone.localdate(),
+        "debit",
+        f"bank.csv:{n}",
+    )
+
+
+def test_a_day_from_the_database_agrees_with_its_statement(today_s_payouts) -> None:
+    paid = today_s_payouts["paid"]
+    report = reconciliation_for(day=timezone.localdate(), statement=[statement_line(paid)])
+    assert report.stages["approved"] == Total(3, 59_500_000 + 7_000_000 + 1_234_567)
+    assert report.stages["paid"] == Total(1, 59_500_000) == report.debits
+    assert report.stages["failed"] == Total(1, 7_000_000)
+    assert report.differences == ()
+    assert report.agrees
+
+
+def test_differences_from_the_database_are_listed(today_s_payouts) -> None:
+    paid, failed = today_s_payouts["paid"], today_s_payouts["failed"]
+    # A withdrawal in the ledger for a claim whose payout is not paid.
+    stray = approved_claim(member(), gross=2_000_000, tax=0)
+    withdrawal_record(
+        participant=stray.participant,
+        claim_reference=str(stray.public_id),
+        reason=stray.reason,
+        gross=stray.gross,
+        paid_on=timezone.localdate(),
+    )
+    # A payout whose outcome has been unknown for three hours.
+    lost = payout_of(approved_claim(member(), gross=3_000_000, tax=0))
+    Payout.objects.filter(pk=lost.pk).update(state="unknown")
+    PayoutEvent.objects.create(
+        payout=lost, from_state="sending", to_state="unknown", actor="system"
+    )
+    PayoutEvent.objects.filter(payout=lost, to_state="unknown").update(
+        at=timezone.now() - timedelta(hours=3)
+    )
+    # The bank answered another amount: payouts held it.
+    held = payout_of(approved_claim(member(), gross=4_000_000, tax=0))
+    Payout.objects.filter(pk=held.pk).update(
+        state="held", last_error="amount_mismatch: {'expected': 4000000, 'reported': 3999000}"
+    )
+    statement = [
+        statement_line(paid, n=1),
+        statement_line(paid, n=2),  # debited twice
+        statement_line(failed, n=3),  # the bank paid what Cairkan has as failed
+        BankLine("NOT-OURS-1", 12_345, timezone.localdate(), "debit", "bank.csv:4"),
+    ]
+    report = reconciliation_for(day=timezone.localdate(), statement=statement)
+    found = {(d.kind, d.reference or d.claim) for d in report.differences}
+    assert found == {
+        (PAID_TWICE, paid.reference),
+        (DEBITED_NOT_PAID, failed.reference),
+        (UNKNOWN_REFERENCE, "NOT-OURS-1"),
+        (OUTCOME_UNKNOWN, lost.reference),
+        (AMOUNT_DIFFERS, held.reference),
+        (LEDGER_WITHOUT_PAYOUT, str(stray.public_id)),
+    }
+    twice = next(d for d in report.differences if d.kind == PAID_TWICE)
+    assert (twice.expected, twice.found) == (59_500_000, 119_000_000)
+    assert not report.agrees
+
+
+def test_a_paid_payout_whose_ledger_row_is_missing(today_s_payouts) -> None:
+    # As if the ledger write had been lost: the payout says paid, the ledger says nothing.
+    lone = payout_of(approved_claim(member(), gross=5_000_000, tax=0))
+    Payout.objects.filter(pk=lone.pk).update(state="paid", settled_at=timezone.now())
+    PayoutEvent.objects.create(payout=lone, from_state="accepted", to_state="paid", actor="system")
+    report = reconciliation_for(day=timezone.localdate(), statement=None)
+    assert [(d.kind, d.reference) for d in report.differences] == [
+        (PAYOUT_WITHOUT_LEDGER, lone.reference)
+    ]
+
+
+# --- The command --------------------------------------------------------------------------
+
+
+def test_the_command_prints_the_day_and_exits_3_on_differences(today_s_payouts, tmp_path) -> None:
+    paid = today_s_payouts["paid"]
+    day = timezone.localdate().isoformat()
+    good = tmp_path / "bank.csv"
+    good.write_text(
+        f"reference,amount,booked_on,direction\n{paid.reference},{paid.net}.00,{day},debit\n"
+    )
+    out = io.StringIO()
+    call_command("reconcile", "--date", day, "--statement", str(good), stdout=out)
+    assert "Agrees: no differences." in out.getvalue()
+    assert "59,500,000" in out.getvalue()
+
+    twice = tmp_path / "twice.csv"
+    twice.write_text(good.read_text() + f"{paid.reference},{paid.net},{day},debit\n")
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exited:
+        call_command("reconcile", "--date", day, "--statement", str(twice), stdout=out)
+    assert exited.value.code == 3
+    assert "paid_twice" in out.getvalue()
+
+
+def test_the_command_writes_an_xlsx_that_opens(today_s_payouts, tmp_path) -> None:
+    target = tmp_path / "day.xlsx"
+    day = timezone.localdate().isoformat()
+    call_command("reconcile", "--date", day, "--format", "xlsx", "--output", str(target))
+    rows = list(load_workbook(target).active.iter_rows(values_only=True))
+    assert rows[0][1] == day
+    assert {row[0]: row[1] for row in rows[2:7]}["approved"] == 3
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--date", "2026-02-30"], "--date"),
+        (["--date", "27-11-2026"], "--date"),
+        (["--date", "2026-11-27", "--statement", "/nonexistent/bank.csv"], "bank.csv"),
+    ],
+)
+def test_the_command_refuses_bad_input_clearly(db, args, message) -> None:
+    with pytest.raises(CommandError, match=message):
+        call_command("reconcile", *args)
+
+
+def test_the_command_refuses_a_bad_statement_naming_the_line(db, tmp_path) -> None:
+    bad = tmp_path / "bank.csv"
+    bad.write_text("reference,amount,booked_on\nCK1,12.5,2026-11-27\n")
+    with pytest.raises(CommandError, match=r"bank.csv:2"):
+        call_command("reconcile", "--date", "2026-11-27", "--statement", str(bad))

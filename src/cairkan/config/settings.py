@@ -238,6 +238,11 @@ CAIRKAN_WITHHOLDER: dict[str, str] = {
     "name": env.str("CAIRKAN_WITHHOLDER_NAME", default="BPJS Ketenagakerjaan"),
     "npwp": env.str("CAIRKAN_WITHHOLDER_NPWP", default=""),
 }
+# Daily reconciliation lists a payout whose outcome is still open (sending, unknown,
+# accepted) this long after it entered that state; polling settles one in minutes.
+CAIRKAN_RECONCILE_OPEN_OUTCOME_AFTER_S: float = env.float(
+    "CAIRKAN_RECONCILE_OPEN_OUTCOME_AFTER_S", default=2 * 3600
+)
 
 # --- Internationalisation ------------------------------------------------------------------
 # Members read Bahasa Indonesia first; English is the second language.
