@@ -43,6 +43,7 @@ _VERIFIER = [
     "biometrics.view_faceattempt",
     "biometrics.view_faceenrolment",
     "biometrics.unlock_face_step",  # after checking the e-KTP in a video call
+    "backoffice.escalate_claim",
 ]
 _SUPERVISOR = [
     *_VERIFIER,
@@ -55,6 +56,7 @@ _SUPERVISOR = [
     "workdays.delete_closure",
     "biometrics.view_livenesschallenge",
     "notifications.view_outboundmessage",
+    "backoffice.view_supervision",
 ]
 # The auditor reads every record of these apps (and who holds which role), nothing else.
 _AUDITED_APPS = [
@@ -66,6 +68,7 @@ _AUDITED_APPS = [
     "claims",
     "workdays",
     "auth",
+    "backoffice",  # every branch's claims, read-only (backoffice.view_all_branches)
 ]
 
 ROLES = {

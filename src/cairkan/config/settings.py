@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_structlog",
     "ninja",  # serves Swagger UI from its bundled static files, not a CDN
+    "django_otp",  # officers' second factor (TOTP), docs/backoffice.md
+    "django_otp.plugins.otp_totp",
     "cairkan.members",
     "cairkan.workdays",
     "cairkan.integrations",
@@ -86,6 +88,7 @@ INSTALLED_APPS = [
     "cairkan.demo",
     "cairkan.guidance",
     "cairkan.web",
+    "cairkan.backoffice",
 ]
 
 MIDDLEWARE = [
@@ -99,6 +102,7 @@ MIDDLEWARE = [
     "cairkan.api.middleware.WrongMethodProblem",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # user.is_verified(): signed in with a TOTP code
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
@@ -224,6 +228,12 @@ CAIRKAN_FACE_LIVENESS: dict[str, Any] = env.json("CAIRKAN_FACE_LIVENESS", defaul
 # The attempt policy (cairkan.biometrics.policy.Policy): max_failures, cooling_off and
 # challenge_ttl in seconds, self_unlocks, video-call slots.
 CAIRKAN_FACE_POLICY: dict[str, Any] = env.json("CAIRKAN_FACE_POLICY", default={})
+
+# --- Back office (docs/backoffice.md) ------------------------------------------------------
+# Four eyes: a claim whose gross amount (Rp) is above this needs two different approvers.
+CAIRKAN_FOUR_EYES_ABOVE: int = env.int("CAIRKAN_FOUR_EYES_ABOVE", default=50_000_000)
+# The issuer name an officer's authenticator app shows beside the code.
+OTP_TOTP_ISSUER = "Cairkan"
 
 # --- Client addresses (docs/operating.md, "Behind a reverse proxy") ------------------------
 # How many proxies of ours stand in front of the web processes and append to
