@@ -19,6 +19,8 @@ PAGES = {
     "review": set(ROLES),
     "document": set(ROLES),
     "supervision": {"Penyelia", "Auditor"},
+    "reconciliation": {"Penyelia", "Auditor"},
+    "tax_report": {"Penyelia", "Auditor"},
 }
 # Actions (POST) and who may take them.
 ACTIONS = {
@@ -37,7 +39,7 @@ def claim() -> Claim:
 
 
 def _url(name: str, claim: Claim) -> str:
-    if name in ("queue", "supervision"):
+    if name in ("queue", "supervision", "reconciliation", "tax_report"):
         return reverse(f"backoffice:{name}")
     if name == "document":
         return reverse("backoffice:document", args=[claim.documents.first().public_id])

@@ -9,10 +9,13 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from backoffice_staff import officer, signed_in
 from cairkan.members.services import withdrawal_record
 from cairkan.payouts.models import Payout, PayoutEvent
 from cairkan.payouts.reconciliation import (
@@ -482,3 +485,79 @@ def test_the_command_refuses_a_bad_statement_naming_the_line(db, tmp_path) -> No
     bad.write_text("reference,amount,booked_on\nCK1,12.5,2026-11-27\n")
     with pytest.raises(CommandError, match=r"bank.csv:2"):
         call_command("reconcile", "--date", "2026-11-27", "--statement", str(bad))
+
+
+# --- The supervisors' pages ---------------------------------------------------------------
+
+RECONCILIATION = "/kantor/rekonsiliasi/"
+TAX = "/kantor/pajak/"
+
+
+def test_a_supervisor_reconciles_the_day_against_an_uploaded_statement(today_s_payouts) -> None:
+    paid, failed = today_s_payouts["paid"], today_s_payouts["failed"]
+    client = signed_in(officer("penyelia", "Penyelia"))
+    day = timezone.localdate().isoformat()
+    page = client.get(RECONCILIATION, {"tanggal": day})
+    assert page.status_code == 200
+    assert "Rp 59.500.000" in page.content.decode()
+    statement = (
+        "reference,amount,booked_on,direction\n"
+        f"{paid.reference},{paid.net},{day},debit\n"
+        f"{failed.reference},{failed.net},{day},debit\n"
+    ).encode()
+    upload = SimpleUploadedFile("bank.csv", statement, "text/csv")
+    page = client.post(RECONCILIATION, {"tanggal": day, "statement": upload})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert failed.reference in text
+    assert "Didebit bank, belum dibayar di Cairkan" in text  # the difference, in Indonesian
+    upload = SimpleUploadedFile("bank.csv", statement, "text/csv")
+    export = client.post(RECONCILIATION, {"tanggal": day, "statement": upload, "format": "xlsx"})
+    assert export.status_code == 200
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert any(row[0] == DEBITED_NOT_PAID and row[1] == failed.reference for row in rows)
+
+
+def test_the_reconciliation_refuses_bad_input_with_a_message(db) -> None:
+    client = signed_in(officer("penyelia", "Penyelia"))
+    page = client.get(RECONCILIATION, {"tanggal": "30-02-2026"})
+    assert page.status_code == 400
+    assert "tahun-bulan-tanggal" in page.content.decode()
+    upload = SimpleUploadedFile("bank.csv", b"reference,amount,booked_on\nCK1,1.5,2026-11-27\n")
+    page = client.post(RECONCILIATION, {"tanggal": "2026-11-27", "statement": upload})
+    assert page.status_code == 400
+    assert "bank.csv:2" in page.content.decode()
+
+
+@pytest.mark.parametrize("role", ["Verifikator", "Petugas loket"])
+@pytest.mark.parametrize("url", [RECONCILIATION, TAX, TAX + "?format=xlsx"])
+def test_an_officer_without_the_right_is_refused(db, role: str, url: str) -> None:
+    client = signed_in(officer("tanpa-hak", role))
+    assert client.get(url).status_code == 403
+    assert client.post(RECONCILIATION, {"format": "csv"}).status_code == 403
+
+
+def test_signed_out_or_password_only_staff_see_no_money_page(db) -> None:
+    penyelia = officer("pw-only", "Penyelia")
+    password_only = Client()
+    password_only.force_login(penyelia)  # no second factor
+    for url in (RECONCILIATION, TAX):
+        for client in (Client(), password_only):
+            response = client.get(url)
+            assert response.status_code == 302
+            assert "/kantor/masuk/" in response["Location"]
+
+
+def test_a_supervisor_downloads_the_months_tax_report(db) -> None:
+    from paid_claims import paid_claim
+
+    paid_claim(member("Siti Rahmawati"), gross=60_000_000, tax=500_000, on=date(2026, 11, 2))
+    client = signed_in(officer("penyelia", "Penyelia"))
+    page = client.get(TAX, {"bulan": "2026-11"})
+    assert page.status_code == 200
+    assert "Siti Rahmawati" in page.content.decode()
+    assert "Rp 500.000" in page.content.decode()
+    export = client.get(TAX, {"bulan": "2026-11", "format": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert rows[-1][5] == 500_000
+    assert client.get(TAX, {"bulan": "2026-13"}).status_code == 400

@@ -57,6 +57,7 @@ _SUPERVISOR = [
     "biometrics.view_livenesschallenge",
     "notifications.view_outboundmessage",
     "backoffice.view_supervision",
+    "payouts.view_payout",  # the day's reconciliation and the monthly tax report
 ]
 # The auditor reads every record of these apps (and who holds which role), nothing else.
 _AUDITED_APPS = [
@@ -69,6 +70,7 @@ _AUDITED_APPS = [
     "workdays",
     "auth",
     "backoffice",  # every branch's claims, read-only (backoffice.view_all_branches)
+    "payouts",  # payouts, reconciliation and the tax report, read-only
 ]
 
 ROLES = {
