@@ -4,6 +4,7 @@ the PDF's text, and its download from the member's own paid claim only."""
 from __future__ import annotations
 
 import io
+import random
 from datetime import date
 
 import numpy as np
@@ -14,6 +15,8 @@ from pypdf import PdfReader
 
 from cairkan.accounts.models import MemberAccount
 from cairkan.biometrics.models import FaceEnrolment
+from cairkan.jht.cases import Case, PriorPayout, Reason
+from cairkan.jht.facade import decide_many
 from cairkan.jht.withholding import FINAL, PROGRESSIVE, withholding
 from cairkan.members.models import Participant
 from cairkan.payouts.tax_slips import tax_slip_for, tax_slip_pdf
@@ -207,3 +210,55 @@ def test_an_unpaid_claim_has_no_slip_link_and_no_slip() -> None:
     assert url not in client.get(f"/klaim/{claim.public_id}/").content.decode()
     response = client.get(url)
     assert response.status_code == 404
+
+
+# --- The bands always add up to what the rules withheld ---------------------------------
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_bands_add_up_to_the_rules_tax_for_many_payments(seed: int) -> None:
+    """The slip's lines and the rules (OpenFisca, variables/amounts.py) compute the tax
+    separately; over random balances, earlier payments, years and NPWP they agree."""
+    rng = random.Random(seed)
+    cases, expected = [], []
+    for _ in range(60):
+        as_of = date(rng.choice([2023, 2026]), 11, 2)
+        balance = rng.choice([rng.randrange(1, 10**8), rng.randrange(10**8, 6 * 10**9)])
+        earlier_year = as_of.year - rng.choice([0, 1, 2, 3])
+        earlier = (
+            (PriorPayout(date(earlier_year, 3, 1), Reason.PARTIAL_10, rng.randrange(1, 8 * 10**7)),)
+            if rng.random() < 0.6
+            else ()
+        )
+        # Above Rp 50 juta the rules require an NPWP (a claim without one is refused).
+        has_npwp = balance > 50_000_000 or rng.random() < 0.5
+        cases.append(
+            Case(
+                as_of=as_of,
+                reason=Reason.RETIREMENT,
+                birth_date=date(1960, 1, 1),
+                retirement_age=None,
+                membership_start=date(1990, 1, 1),
+                membership_active=False,
+                separation_date=None,
+                balance=balance,
+                has_npwp=has_npwp,
+                prior_payouts=earlier,
+            )
+        )
+        expected.append((as_of, earlier, has_npwp))
+    for case, decision, (as_of, earlier, has_npwp) in zip(
+        cases, decide_many(cases), expected, strict=True
+    ):
+        assert decision.eligible, decision.refusals
+        first_year = earlier[0].date.year if earlier else as_of.year
+        slip = withholding(
+            on=as_of,
+            gross=decision.gross,
+            earlier_in_window=sum(p.gross for p in earlier if p.date.year < first_year + 2),
+            within_window=as_of.year < first_year + 2,
+            has_npwp=has_npwp,
+        )
+        assert slip.total == decision.tax, (case, slip)
+        assert sum(b.tax for b in slip.bands) + slip.rounding + slip.surcharge == slip.total
+        assert sum(b.base for b in slip.bands) == decision.gross
