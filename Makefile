@@ -20,6 +20,9 @@ run: install
 	@echo "  authenticator app, or print the code now with: $(BIN)/cairkan backoffice-demo --code penyelia"
 	@echo "Configuration (Django admin): http://127.0.0.1:$(PORT)/admin/  login: operator / cairkan-demo"
 	@echo
+	@# The payout sweeper pays approved claims with no broker (docs/payments.md); it
+	@# stops when the server does.
+	$(BIN)/cairkan payouts-sweep --loop --exit-with-parent & \
 	exec $(BIN)/gunicorn cairkan.config.wsgi --bind 127.0.0.1:$(PORT) \
 		--workers 2 --threads 4 --access-logfile - --error-logfile -
 

@@ -866,6 +866,40 @@ ID.update(
     }
 )
 
+# payouts: the payment of approved claims, failure reasons members read (issue 11)
+ID.update(
+    {
+        "Payouts": "Pembayaran",
+        "payout": "pembayaran",
+        "payouts": "pembayaran",
+        "queued": "dalam antrean",
+        "failed": "gagal",
+        "being sent": "sedang dikirim",
+        "outcome unknown": "hasil belum diketahui",
+        "accepted by the bank": "diterima bank",
+        "held for an officer": "ditahan untuk petugas",
+        "Can resume a held payout": "Dapat melanjutkan pembayaran yang ditahan",
+        "Resume the held payout": "Lanjutkan pembayaran yang ditahan",
+        "%(count)d payouts resumed.": "%(count)d pembayaran dilanjutkan.",
+        "the account number does not exist at this bank": "nomor rekening tidak ada di bank ini",
+        "the account is closed": "rekening sudah ditutup",
+        "the account is dormant": "rekening dormant (pasif)",
+        "the account is blocked": "rekening diblokir",
+        "the account cannot receive this amount": "rekening tidak dapat menerima jumlah ini",
+        "the account is not in the member's name": "rekening bukan atas nama peserta",
+        "the bank does not permit this transfer": "bank tidak mengizinkan transfer ini",
+        "the bank refused the transfer": "bank menolak transfer",
+        "Your bank says this account number does not exist. Please give another account in your own name.": "Bank Anda menyatakan nomor rekening ini tidak ada. Silakan berikan rekening lain atas nama Anda sendiri.",
+        "Your bank returned the money because the account is closed. Please give another account in your own name.": "Bank Anda mengembalikan dana karena rekening sudah ditutup. Silakan berikan rekening lain atas nama Anda sendiri.",
+        "Your bank returned the money because the account is dormant (unused for a long time). Reactivate it at your bank or give another account in your own name.": "Bank Anda mengembalikan dana karena rekening dormant (lama tidak dipakai). Aktifkan kembali di bank Anda atau berikan rekening lain atas nama Anda sendiri.",
+        "Your bank returned the money because the account is blocked. Please give another account in your own name.": "Bank Anda mengembalikan dana karena rekening diblokir. Silakan berikan rekening lain atas nama Anda sendiri.",
+        "Your bank could not receive this amount into the account (a limit on the account). Please give another account in your own name.": "Bank Anda tidak dapat menerima jumlah ini ke rekening tersebut (ada batas pada rekening). Silakan berikan rekening lain atas nama Anda sendiri.",
+        "The account is not in your name as the bank has it. Please give an account in your own name.": "Menurut data bank, rekening ini bukan atas nama Anda. Silakan berikan rekening atas nama Anda sendiri.",
+        "Your bank does not allow this transfer into the account. Please give another account in your own name.": "Bank Anda tidak mengizinkan transfer ke rekening ini. Silakan berikan rekening lain atas nama Anda sendiri.",
+        "Your bank refused the transfer. Please give another account in your own name.": "Bank Anda menolak transfer ini. Silakan berikan rekening lain atas nama Anda sendiri.",
+    }
+)
+
 # The how-to-claim guide, and the API's refusal of unstorable text (issue 5).
 ID.update(
     {

@@ -28,6 +28,7 @@ from cairkan.claims.models import Appointment, Claim, ClaimDraft, DocumentUpload
 from cairkan.claims.services import claim_transition
 from cairkan.integrations.models import SandboxBankAccount
 from cairkan.members.models import Participant
+from cairkan.payouts.services import claim_approve
 from cairkan.web import wizard
 from claim_steps import face_check_passed, letter_photo, required_for
 
@@ -352,18 +353,25 @@ def test_large_text_is_a_setting_that_holds() -> None:
     assert 'class="large-text"' not in client.get("/").content.decode()
 
 
-def test_after_a_failed_payment_the_member_gives_another_account() -> None:
+def test_after_a_failed_payment_the_member_gives_another_account(
+    django_capture_on_commit_callbacks,
+) -> None:
     client, rina = member_client(RINA, "+6281234500001")
     walk_to_review(client, rina, "resignation", RINA_BANK)
     post_step(client, "/klaim/rekening/", RINA_BANK, "/klaim/tinjau/")
     client.post("/klaim/tinjau/", {})
     claim = Claim.objects.get(participant=rina)
-    # No production code makes the payout leg yet: it is set by hand here until the
-    # payout service exists (payout issue); the correction page is what is tested.
-    for status in ("approved", "payout_queued", "payout_failed"):
-        claim = claim_transition(claim=claim, to_status=status, actor="system")
+    # The account is closed after filing: the payout's inquiry before sending finds it.
+    SandboxBankAccount.objects.filter(account_number=RINA_BANK["account_number"]).update(
+        status="closed"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        claim_approve(claim=claim, actor="officer")
+    claim.refresh_from_db()
+    assert claim.status == "payout_failed"
     page = client.get(f"/klaim/{claim.public_id}/").content.decode()
     assert f'href="/klaim/{claim.public_id}/perbaiki/"' in page
+    assert "mengembalikan dana karena rekening sudah ditutup" in page  # the reason, in words
     SandboxBankAccount.objects.create(
         bank_code="009", account_number="0123456789", holder_name="RINA MAULIDA", status="active"
     )
@@ -373,11 +381,17 @@ def test_after_a_failed_payment_the_member_gives_another_account() -> None:
         fix_url, {"action": "send", "bank_code": "002", "account_number": "005201000019009"}
     )
     assert refused.status_code == 400 and "SARI WAHYUNI" in refused.content.decode()
-    response = client.post(
-        fix_url, {"action": "send", "bank_code": "009", "account_number": "0123456789"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            fix_url, {"action": "send", "bank_code": "009", "account_number": "0123456789"}
+        )
     assert response["Location"] == f"/klaim/{claim.public_id}/"
     claim.refresh_from_db()
+    # Paid into the new account under a new reference; the failed payout stays as it was.
+    assert list(claim.payouts.order_by("pk").values_list("state", "account_number")) == [
+        ("failed", RINA_BANK["account_number"]),
+        ("accepted", "0123456789"),
+    ]
     assert (claim.status, claim.bank_code, claim.account_number) == (
         "payout_queued",
         "009",

@@ -27,6 +27,8 @@ from cairkan.members.models import (
 from cairkan.members.returns import credit_returns
 from cairkan.members.services import WithdrawalError, withdrawal_record
 from cairkan.members.statements import statement_csv, statement_for
+from cairkan.payouts.models import Payout
+from cairkan.payouts.services import claim_approve, payout_settle
 
 pytestmark = pytest.mark.django_db
 AS_OF = date(2026, 11, 23)
@@ -171,8 +173,11 @@ def test_a_paid_claim_is_written_to_the_ledger_once(personas) -> None:
     from test_claims import RINA, RINA_CLAIM, file  # the seeded app claim
 
     claim = file(RINA, **{**RINA_CLAIM, "separation_date": None})
-    for status in ("approved", "payout_queued", "paid"):
-        claim = claim_transition(claim=claim, to_status=status, actor="system")
+    # Approved and paid through the payouts app, the only writer of the ledger on paid.
+    claim = claim_approve(claim=claim, actor="system")
+    reference = Payout.objects.get(claim=claim).reference
+    assert payout_settle(reference=reference, outcome="paid", source="test")
+    claim.refresh_from_db()
     withdrawal = Withdrawal.objects.get()
     assert (withdrawal.claim_reference, withdrawal.gross, withdrawal.kind) == (
         str(claim.public_id),
@@ -181,6 +186,7 @@ def test_a_paid_claim_is_written_to_the_ledger_once(personas) -> None:
     )
     rina = Participant.objects.get(nik=RINA)
     assert participant_balance(participant=rina, as_of=date.today()) == 0
+    assert not payout_settle(reference=reference, outcome="paid", source="test")
     with pytest.raises(ClaimError):
         claim_transition(claim=claim, to_status="paid", actor="system")
     assert Withdrawal.objects.count() == 1

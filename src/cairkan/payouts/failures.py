@@ -7,6 +7,7 @@ these reasons; the member never sees a bank's code."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,7 +23,7 @@ class FailureCode(models.TextChoices):
 
 
 # What the member reads on the claim's page and in the message, and what they can do.
-MEMBER_MESSAGES: dict[str, str] = {
+MEMBER_MESSAGES: dict[str, Promise] = {
     FailureCode.ACCOUNT_INVALID: _(
         "Your bank says this account number does not exist. Please give another account "
         "in your own name."

@@ -370,7 +370,11 @@ def _retry_later(payout: Payout, error: str, *, back_to: str) -> Payout:
     ladder = retry_ladder()
     step = payout.retries
     expect = _lease(payout) if payout.state == State.SENDING else {"state": payout.state}
-    common = {"last_error": error[:200], "sending_since": None, "retries": step + 1}
+    common: dict[str, Any] = {
+        "last_error": error[:200],
+        "sending_since": None,
+        "retries": step + 1,
+    }
     if step >= len(ladder):
         _move(
             payout,

@@ -31,6 +31,8 @@ from cairkan.claims.services import (
 )
 from cairkan.integrations.bank.base import BANKS
 from cairkan.jht.messages import rupiah
+from cairkan.payouts.failures import member_message
+from cairkan.payouts.selectors import payout_of
 from cairkan.payouts.tax_slips import tax_slip_for, tax_slip_pdf
 from cairkan.web.claim_forms import BankForm
 from cairkan.web.members import member_required
@@ -83,6 +85,14 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     return render(request, "web/claim/list.html", {"rows": rows})
 
 
+def _payout_failure(claim: Claim) -> str:
+    """Why the bank could not pay, in the member's words (only while it matters)."""
+    if claim.status != Status.PAYOUT_FAILED:
+        return ""
+    payout = payout_of(claim)
+    return member_message(payout.failure_code) if payout and payout.failure_code else ""
+
+
 @never_cache
 @member_required
 def claim_detail(request: HttpRequest, claim_id: Any) -> HttpResponse:
@@ -116,6 +126,7 @@ def claim_detail(request: HttpRequest, claim_id: Any) -> HttpResponse:
         "bank_name": BANKS.get(claim.bank_code, claim.bank_code),
         "corrections": [_item_label(item) for item in correction_items(claim)],
         "rejection": REJECTION_LABELS.get(claim.rejection_code, ""),
+        "payout_failure": _payout_failure(claim),
         "appointment": claim.appointments.filter(state="booked").first(),
         "events": [(e.at, Status(e.to_status).label) for e in claim.events.all()],
         "tax_slip": claim.status == Status.PAID,

@@ -33,7 +33,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         parent = os.getppid()
         while True:
-            close_old_connections()
             result = payouts_sweep(limit=options["limit"])
             if not options["loop"] or result.sent or result.polled or result.recovered:
                 self.stdout.write(
@@ -45,3 +44,4 @@ class Command(BaseCommand):
             if options["exit_with_parent"] and os.getppid() != parent:
                 return
             time.sleep(options["every"])
+            close_old_connections()  # a long-lived loop must not keep a broken connection
