@@ -8,6 +8,7 @@ import io
 from datetime import date
 
 import pytest
+from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from cairkan.members.services import withdrawal_record
@@ -111,3 +112,18 @@ def test_a_month_must_be_written_year_dash_month(value: str) -> None:
 
 def test_a_month_written_right_is_read() -> None:
     assert parse_month("2026-11") == (2026, 11)
+
+
+def test_the_command_writes_the_month(november, tmp_path) -> None:
+    out = io.StringIO()
+    call_command("tax_report", "--month", "2026-11", stdout=out)
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert rows[-1][3:7] == ["3", "223456789", "6172839", "217283950"]
+    target = tmp_path / "pph.xlsx"
+    call_command("tax_report", "--month", "2026-11", "--format", "xlsx", "--output", str(target))
+    assert list(load_workbook(target).active.iter_rows(values_only=True))[-1][5] == 6_172_839
+
+
+def test_the_command_refuses_a_bad_month() -> None:
+    with pytest.raises(CommandError, match="--month"):
+        call_command("tax_report", "--month", "2026-13")
