@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import structlog
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -37,6 +38,8 @@ from cairkan.payouts.tax_slips import tax_slip_for, tax_slip_pdf
 from cairkan.web.claim_forms import BankForm
 from cairkan.web.members import member_required
 from cairkan.web.wizard import language, receive_files, upload_texts
+
+log = structlog.get_logger(__name__)
 
 # What a member can do in each status, in plain words.
 WHAT_NEXT = {
@@ -142,6 +145,7 @@ def claim_tax_slip(request: HttpRequest, claim_id: Any) -> HttpResponse:
     if slip is None:
         raise Http404(_("This claim has no withholding slip yet: it is issued once it is paid."))
     response = HttpResponse(tax_slip_pdf(slip), content_type="application/pdf")
+    log.info("tax_slip_downloaded", claim_id=slip.claim_reference, slip=slip.number)
     filename = "bukti-potong-" + slip.number.replace("/", "-") + ".pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
