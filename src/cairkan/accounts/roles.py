@@ -69,6 +69,7 @@ _AUDITED_APPS = [
     "workdays",
     "auth",
     "backoffice",  # every branch's claims, read-only (backoffice.view_all_branches)
+    "otp_totp",  # who has a second-factor device (never its key)
 ]
 
 ROLES = {
