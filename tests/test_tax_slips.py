@@ -110,7 +110,7 @@ def test_the_slip_carries_what_a_tax_return_needs_in_indonesian() -> None:
         "Rp 59.500.000",  # net
         "2 November 2026",  # payment date
         "PP 68/2009",
-        "Pajak yang dipotong",
+        "Pajak dipotong",
     ):
         assert expected in text, expected
 

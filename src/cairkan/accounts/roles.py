@@ -71,6 +71,7 @@ _AUDITED_APPS = [
     "auth",
     "backoffice",  # every branch's claims, read-only (backoffice.view_all_branches)
     "payouts",  # payouts, reconciliation and the tax report, read-only
+    "otp_totp",  # who has a second-factor device (never its key)
 ]
 
 ROLES = {

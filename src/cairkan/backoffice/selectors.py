@@ -54,14 +54,6 @@ REVIEW_REASON_LABELS: dict[str, Any] = {
     "face_review_band": _("The face check result needs a person's look"),
     "amount_above_ceiling": _("The amount is above the straight-through ceiling"),
 }
-FLAG_LABELS: dict[str, Any] = {
-    "full_name": _("full name"),
-    "birth_date": _("birth date"),
-    "kpj": _("KPJ number"),
-    "employer": _("employer"),
-    "membership_start": _("membership start"),
-    "separation_date": _("separation date"),
-}
 
 
 def reason_label(code: str) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from cairkan.backoffice.services import REJECTION_CODES
 from cairkan.biometrics.models import FaceAttempt, Outcome
@@ -19,8 +19,6 @@ from cairkan.integrations.bank.base import BANKS, BankError
 from cairkan.integrations.registry.base import RegistryError
 from cairkan.jht.messages import long_date, rupiah
 from cairkan.members.names import compare_names
-
-SEX_WORDS = {"M": "male", "F": "female"}
 
 
 @dataclass
@@ -174,18 +172,20 @@ def reason_words(claim: Claim) -> str:
 
 # The officer's words for each rejection code (the member reads the rules' own message).
 REJECTION_CHOICE_LABELS = {
-    "waiting_period": _lazy("The month's wait after leaving work is not over"),
-    "membership_active": _lazy(
+    "waiting_period": gettext_lazy("The month's wait after leaving work is not over"),
+    "membership_active": gettext_lazy(
         "Membership still active: the employer has not reported the leaving"
     ),
-    "under_retirement_age": _lazy("Below the retirement age"),
-    "membership_too_short": _lazy("Less than 10 years of membership (partial withdrawal)"),
-    "partial_already_taken": _lazy("A partial withdrawal was already paid"),
-    "npwp_missing": _lazy("No NPWP for a balance above the threshold"),
-    "no_balance": _lazy("No balance to pay"),
-    "documents_incomplete": _lazy("Documents incomplete or unreadable after the correction period"),
-    "not_eligible": _lazy("Not eligible on the records"),
-    "identity_mismatch": _lazy("Identity not confirmed"),
+    "under_retirement_age": gettext_lazy("Below the retirement age"),
+    "membership_too_short": gettext_lazy("Less than 10 years of membership (partial withdrawal)"),
+    "partial_already_taken": gettext_lazy("A partial withdrawal was already paid"),
+    "npwp_missing": gettext_lazy("No NPWP for a balance above the threshold"),
+    "no_balance": gettext_lazy("No balance to pay"),
+    "documents_incomplete": gettext_lazy(
+        "Documents incomplete or unreadable after the correction period"
+    ),
+    "not_eligible": gettext_lazy("Not eligible on the records"),
+    "identity_mismatch": gettext_lazy("Identity not confirmed"),
 }
 
 
