@@ -824,6 +824,7 @@ ID.update(
         "Paid in Cairkan, not on the bank statement": "Dibayar di Cairkan, tidak ada di rekening koran",
         "Debited by the bank, not paid in Cairkan": "Didebit bank, belum dibayar di Cairkan",
         "Returned by the bank, paid in Cairkan": "Dikembalikan bank, tercatat dibayar di Cairkan",
+        "Booked by the bank on another day than paid": "Dibukukan bank pada hari lain dari tanggal bayar",
         "Outcome still unknown": "Hasil belum diketahui",
         "Withdrawal in the ledger without a paid payout": "Penarikan di buku saldo tanpa pembayaran yang berhasil",
         "Paid payout missing from the ledger": "Pembayaran berhasil tidak tercatat di buku saldo",

@@ -20,6 +20,7 @@ from cairkan.members.services import withdrawal_record
 from cairkan.payouts.models import Payout, PayoutEvent
 from cairkan.payouts.reconciliation import (
     AMOUNT_DIFFERS,
+    BOOKED_OTHER_DAY,
     DEBITED_NOT_PAID,
     KINDS,
     LEDGER_AMOUNT_DIFFERS,
@@ -199,6 +200,21 @@ def test_a_debit_for_a_payout_cairkan_does_not_have_as_paid() -> None:
     )
     report = run([unknown], statement=[debit("CK1", 1_000_000)])
     assert kinds(report) == [DEBITED_NOT_PAID]
+
+
+def test_a_payout_paid_yesterday_and_booked_today_explains_the_gap() -> None:
+    yesterday = PayoutFact(
+        "CK0", "c0", 2_000_000, 2_000_000, "paid", EARLY, DAY - timedelta(days=1)
+    )
+    report = run(
+        [paid("CK1", "c1", 1_000_000), yesterday],
+        [StageMove("CK1", "paid", 1_000_000)],
+        [ledger("c1", 1_000_000)],
+        [debit("CK1", 1_000_000, 1), debit("CK0", 2_000_000, 2)],
+    )
+    assert kinds(report) == [BOOKED_OTHER_DAY]
+    gap = report.debits.amount - report.stages["paid"].amount
+    assert gap == report.differences[0].found == 2_000_000
 
 
 def test_money_returned_for_a_payout_cairkan_has_as_paid() -> None:

@@ -43,6 +43,7 @@ DIFFERENCE_LABELS = {
     recon.UNKNOWN_REFERENCE: gettext_lazy("Bank record with no payout"),
     recon.NOT_ON_STATEMENT: gettext_lazy("Paid in Cairkan, not on the bank statement"),
     recon.DEBITED_NOT_PAID: gettext_lazy("Debited by the bank, not paid in Cairkan"),
+    recon.BOOKED_OTHER_DAY: gettext_lazy("Booked by the bank on another day than paid"),
     recon.RETURNED_BUT_PAID: gettext_lazy("Returned by the bank, paid in Cairkan"),
     recon.OUTCOME_UNKNOWN: gettext_lazy("Outcome still unknown"),
     recon.LEDGER_WITHOUT_PAYOUT: gettext_lazy("Withdrawal in the ledger without a paid payout"),

@@ -10,6 +10,8 @@ difference, each with the reference, the claim and both amounts:
 - ``unknown_reference``: a statement line no payout of Cairkan's carries;
 - ``not_on_statement``: Cairkan has a payout paid that day the statement does not debit;
 - ``debited_not_paid``: the statement debits a payout Cairkan does not have as paid;
+- ``booked_other_day``: the bank booked that day a payout Cairkan recorded paid on another
+  day (a cut-off difference: it explains the gap between the two totals);
 - ``returned_but_paid``: the bank credited a transfer back that Cairkan has as paid;
 - ``outcome_unknown``: a payout whose outcome is still open (sending, unknown, accepted)
   past the configured threshold at the end of the day;
@@ -44,6 +46,7 @@ AMOUNT_DIFFERS = "amount_differs"
 UNKNOWN_REFERENCE = "unknown_reference"
 NOT_ON_STATEMENT = "not_on_statement"
 DEBITED_NOT_PAID = "debited_not_paid"
+BOOKED_OTHER_DAY = "booked_other_day"
 RETURNED_BUT_PAID = "returned_but_paid"
 OUTCOME_UNKNOWN = "outcome_unknown"
 LEDGER_WITHOUT_PAYOUT = "ledger_without_payout"
@@ -55,6 +58,7 @@ KINDS = (
     UNKNOWN_REFERENCE,
     NOT_ON_STATEMENT,
     DEBITED_NOT_PAID,
+    BOOKED_OTHER_DAY,
     RETURNED_BUT_PAID,
     OUTCOME_UNKNOWN,
     LEDGER_WITHOUT_PAYOUT,
@@ -221,6 +225,17 @@ def reconcile(
                     None,
                     found[0].amount,
                     f"{match.state}; {sources}",
+                )
+            )
+        elif match.paid_on != day:
+            differences.append(
+                Difference(
+                    BOOKED_OTHER_DAY,
+                    reference,
+                    match.claim,
+                    match.net,
+                    found[0].amount,
+                    f"paid {match.paid_on}; {sources}",
                 )
             )
     # One claim debited under two references: paid twice even if each reference once.
