@@ -310,6 +310,12 @@ def test_a_bad_statement_is_refused_saying_where(body: str, where: str) -> None:
     assert str(refused.value).startswith(where)
 
 
+def test_a_statement_with_a_giant_field_is_refused_not_a_crash() -> None:
+    body = "reference,amount,booked_on\n" + "X" * 200_000 + ",1,2026-11-27\n"
+    with pytest.raises(StatementError, match="not a CSV file"):
+        read_statement_csv(body.encode(), "bank.csv")
+
+
 def test_a_statement_that_is_not_text_is_refused() -> None:
     with pytest.raises(StatementError, match="not UTF-8"):
         read_statement_csv(b"\xff\xfe\x00PK\x03\x04", "bank.csv")

@@ -379,7 +379,10 @@ def read_statement_csv(data: bytes, source: str) -> list[BankLine]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise StatementError(f"{source}: not UTF-8 text") from None
-    rows = list(csv.reader(io.StringIO(text)))
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:  # a field past the csv module's limit, a stray quote
+        raise StatementError(f"{source}: not a CSV file ({exc})") from None
     header = tuple(cell.strip().lower() for cell in rows[0]) if rows else ()
     if header not in (CSV_COLUMNS[:3], CSV_COLUMNS):
         raise StatementError(f"{source}: the first line must be {','.join(CSV_COLUMNS)}")
