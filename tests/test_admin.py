@@ -46,7 +46,13 @@ def test_no_add_page_fails_with_an_empty_form() -> None:
 
 
 @pytest.mark.parametrize(
-    "model_name", ["claims.claimdraft", "claims.documentupload", "integrations.sandboxtransfer"]
+    "model_name",
+    [
+        "claims.claimdraft",
+        "claims.documentupload",
+        "integrations.sandboxtransfer",
+        "payouts.payout",
+    ],
 )
 def test_records_the_service_creates_cannot_be_typed_in_by_hand(model_name: str) -> None:
     app_label, name = model_name.split(".")

@@ -371,7 +371,7 @@ def test_after_a_failed_payment_the_member_gives_another_account(
     assert claim.status == "payout_failed"
     page = client.get(f"/klaim/{claim.public_id}/").content.decode()
     assert f'href="/klaim/{claim.public_id}/perbaiki/"' in page
-    assert "mengembalikan dana karena rekening sudah ditutup" in page  # the reason, in words
+    assert "dana karena rekening sudah ditutup" in page  # the reason, in words
     SandboxBankAccount.objects.create(
         bank_code="009", account_number="0123456789", holder_name="RINA MAULIDA", status="active"
     )

@@ -245,7 +245,7 @@ def test_a_closed_account_fails_the_member_gives_another_and_is_paid_once(
     assert (failed.state, failed.failure_code) == ("failed", "account_closed")
     assert claim.status == "payout_failed"
     assert SandboxTransfer.objects.count() == 0  # found at the inquiry: nothing was sent
-    assert "closed" in member_message(failed.failure_code)
+    assert "rekening sudah ditutup" in member_message(failed.failure_code)  # id by default
     # The member gives another account in their own name; it is checked with the bank.
     other = bank_account(claim.participant)
     with django_capture_on_commit_callbacks(execute=True):
@@ -328,10 +328,13 @@ def test_every_failure_reason_reads_in_indonesian() -> None:
     from django.utils import translation
 
     assert set(MEMBER_MESSAGES) == set(FailureCode.values)
-    with translation.override("id"):
-        for code in FailureCode.values:
-            text = member_message(code)
-            assert text and text != str(MEMBER_MESSAGES[code].__class__), code  # type: ignore[union-attr]
+    for code in FailureCode.values:
+        with translation.override("en"):
+            english = member_message(code)
+        with translation.override("id"):
+            indonesian = member_message(code)
+        assert "Silakan" in indonesian or "Aktifkan" in indonesian, code
+        assert indonesian != english, code
     assert member_message("something_new") == member_message("bank_refused")
 
 
@@ -345,3 +348,48 @@ def test_the_sweep_command_sends_what_is_due(bank, capsys) -> None:
     assert set(Payout.objects.values_list("state", flat=True)) == {"paid"}
     assert Claim.objects.filter(status="paid").count() == 3
     assert Withdrawal.objects.count() == 3
+
+
+def test_the_admins_approve_action_makes_the_payout(
+    bank, django_capture_on_commit_callbacks
+) -> None:
+    from staff_users import logged_in, staff_user
+
+    claim = claim_in_review()
+    supervisor = staff_user("penyelia", role="Penyelia")
+    client = logged_in(supervisor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/claims/claim/",
+            {"action": "move_to_approved", "_selected_action": [claim.pk]},
+        )
+    assert response.status_code == 302
+    payout = payout_of(claim)
+    assert payout is not None and payout.state == "accepted"
+    created = PayoutEvent.objects.filter(payout=payout).first()
+    assert (created.to_state, created.actor, created.acting_user) == (
+        "queued",
+        "officer",
+        supervisor,
+    )
+
+
+def test_only_a_supervisor_resumes_a_held_payout(bank, approve) -> None:
+    from staff_users import logged_in, staff_user
+
+    payout = approve(claim_in_review())
+    Payout.objects.filter(pk=payout.pk).update(state="held")
+    form = {"action": "resume_payouts", "_selected_action": [payout.pk]}
+    for role in ("Verifikator", "Auditor"):
+        client = logged_in(staff_user(role.lower(), role=role))
+        client.post("/admin/payouts/payout/", form)
+        payout.refresh_from_db()
+        assert payout.state == "held", role
+    supervisor = staff_user("penyelia", role="Penyelia")
+    client = logged_in(supervisor)
+    assert client.get(f"/admin/payouts/payout/{payout.pk}/change/").status_code == 200
+    client.post("/admin/payouts/payout/", form)
+    payout.refresh_from_db()
+    assert payout.state == "unknown"  # it was handed to the bank before: ask first
+    resumed = PayoutEvent.objects.filter(payout=payout).last()
+    assert (resumed.actor, resumed.acting_user) == ("officer", supervisor)

@@ -8,8 +8,9 @@ workers taking batches at once; and a worker SIGKILLed after the bank accepted a
 nothing once the sweep runs again.
 
 The size is a parameter: CAIRKAN_PAYOUT_SCALE_WORKERS and CAIRKAN_PAYOUT_SCALE_COUNT
-(CI default 4 workers × 2 000 payouts; the issue's 8 × 10 000 is run as a bench, see
-docs/benchmarks.md).
+(CI default 4 workers × 1 000 payouts, to keep the scale-out tier within about three
+minutes on a shared 2-core machine; the issue's 8 × 10 000 is the same test with
+CAIRKAN_PAYOUT_SCALE_WORKERS=8 CAIRKAN_PAYOUT_SCALE_COUNT=10000, see docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ pytestmark = [pytest.mark.scaleout, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = int(os.environ.get("CAIRKAN_PAYOUT_SCALE_WORKERS", "4"))
-COUNT = int(os.environ.get("CAIRKAN_PAYOUT_SCALE_COUNT", "2000"))
+COUNT = int(os.environ.get("CAIRKAN_PAYOUT_SCALE_COUNT", "1000"))
 BATCH = 50
 
 
@@ -95,27 +96,38 @@ def start_workers(tmp_path) -> Iterator[Callable[..., list[subprocess.Popen[byte
             proc.kill()
 
 
-def wait_until(done: Callable[[], bool], seconds: float, what: str) -> None:
+def wait_until(done: Callable[[], bool], seconds: float, what: str, logs: Path) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if done():
             return
         time.sleep(0.5)
-    raise AssertionError(f"not done after {seconds} s: {what}")
+    tails = "\n".join(
+        f"--- {log.name}\n" + "\n".join(log.read_text(errors="replace").splitlines()[-15:])
+        for log in sorted(logs.glob("worker-*.log"))
+    )
+    raise AssertionError(f"not done after {seconds} s: {what}\n{tails}")
 
 
-def test_many_workers_send_every_payout_once_and_the_sums_agree(start_workers) -> None:
+def test_many_workers_send_every_payout_once_and_the_sums_agree(start_workers, tmp_path) -> None:
     payouts = queued_payouts(COUNT)
     expected_net = sum(p.net for p in payouts)
-    started = time.monotonic()
     start_workers(WORKERS)
     # More batches than needed: a worker finding nothing left does nothing.
     for _ in range(COUNT // BATCH + 2 * WORKERS):
         send_due_payouts.delay(BATCH)
     wait_until(
+        lambda: Payout.objects.exclude(state="queued").exists(),
+        seconds=120,
+        what="the workers started",
+        logs=tmp_path,
+    )
+    started = time.monotonic()  # the workers' start-up is not what is measured
+    wait_until(
         lambda: Payout.objects.filter(state="paid").count() == COUNT,
-        seconds=max(120.0, COUNT / 10),
+        seconds=120 + COUNT / 5,
         what="every payout paid",
+        logs=tmp_path,
     )
     elapsed = time.monotonic() - started
     print(f"\n{COUNT} payouts by {WORKERS} workers in {elapsed:.1f} s ({COUNT / elapsed:.0f}/s)")
@@ -165,7 +177,7 @@ def test_a_worker_killed_mid_payout_loses_nothing_and_doubles_nothing(
         sweep_payouts.delay(BATCH)
         return Payout.objects.filter(state="paid").count() == len(payouts)
 
-    wait_until(all_paid, seconds=60, what="every payout paid after the crash")
+    wait_until(all_paid, seconds=60, what="every payout paid after the crash", logs=tmp_path)
     assert SandboxTransfer.objects.count() == len(payouts)
     assert sorted(SandboxTransfer.objects.values_list("reference", flat=True)) == sorted(
         p.reference for p in payouts

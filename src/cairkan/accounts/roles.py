@@ -57,7 +57,9 @@ _SUPERVISOR = [
     "biometrics.view_livenesschallenge",
     "notifications.view_outboundmessage",
     "backoffice.view_supervision",
-    "payouts.view_payout",  # the day's reconciliation and the monthly tax report
+    "payouts.view_payout",
+    "payouts.view_payoutevent",
+    "payouts.resume_payout",  # a held payout, once its cause is fixed
 ]
 # The auditor reads every record of these apps (and who holds which role), nothing else.
 _AUDITED_APPS = [
@@ -67,10 +69,10 @@ _AUDITED_APPS = [
     "accounts",
     "biometrics",
     "claims",
+    "payouts",
     "workdays",
     "auth",
     "backoffice",  # every branch's claims, read-only (backoffice.view_all_branches)
-    "payouts",  # payouts, reconciliation and the tax report, read-only
     "otp_totp",  # who has a second-factor device (never its key)
 ]
 

@@ -59,7 +59,9 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     ),
     Status.IN_REVIEW: (Status.APPROVED, Status.NEEDS_FIX, Status.REJECTED),
     Status.NEEDS_FIX: (Status.SUBMITTED, Status.CANCELLED),
-    Status.APPROVED: (Status.PAYOUT_QUEUED,),
+    # The payout moves these (cairkan.payouts): to payout_queued when the bank has the
+    # transfer, or straight to paid / payout_failed when its first answer is final.
+    Status.APPROVED: (Status.PAYOUT_QUEUED, Status.PAID, Status.PAYOUT_FAILED),
     Status.PAYOUT_QUEUED: (Status.PAID, Status.PAYOUT_FAILED),
     Status.PAYOUT_FAILED: (Status.PAYOUT_QUEUED, Status.CANCELLED),
 }

@@ -29,15 +29,15 @@ MEMBER_MESSAGES: dict[str, Promise] = {
         "in your own name."
     ),
     FailureCode.ACCOUNT_CLOSED: _(
-        "Your bank returned the money because the account is closed. Please give another "
+        "Your bank could not credit the money because the account is closed. Please give another "
         "account in your own name."
     ),
     FailureCode.ACCOUNT_DORMANT: _(
-        "Your bank returned the money because the account is dormant (unused for a long "
-        "time). Reactivate it at your bank or give another account in your own name."
+        "Your bank could not credit the money because the account is dormant (unused "
+        "for a long time). Reactivate it at your bank or give another account in your own name."
     ),
     FailureCode.ACCOUNT_BLOCKED: _(
-        "Your bank returned the money because the account is blocked. Please give another "
+        "Your bank could not credit the money because the account is blocked. Please give another "
         "account in your own name."
     ),
     FailureCode.OVER_LIMIT: _(

@@ -358,8 +358,14 @@ def _describe(exc: BaseException) -> str:
 def _fail_before_sending(payout: Payout, code: str, why: str) -> Payout:
     """The account cannot receive money (found at the inquiry before sending): nothing
     was sent, the payout fails with the member's reason."""
-    if Payout.objects.filter(pk=payout.pk, **_lease(payout)).exists():
-        _settle(payout.reference, "failed", failure_code=code, source="inquiry", detail=why)
+    _settle(
+        payout.reference,
+        "failed",
+        failure_code=code,
+        source="inquiry",
+        detail=why,
+        lease=_lease(payout),
+    )
     payout.refresh_from_db()
     return payout
 
@@ -592,7 +598,10 @@ def _settle(
     source: str,
     amount: int | None = None,
     detail: str = "",
+    lease: dict[str, Any] | None = None,
 ) -> bool:
+    """``payout_settle``; with ``lease``, only while the payout is still as it says (a
+    failure found by this worker's inquiry, not news from the bank about the transfer)."""
     if outcome not in FINAL:
         raise PayoutError("outcome_invalid", outcome=outcome)
     if outcome == State.FAILED:
@@ -605,6 +614,8 @@ def _settle(
             raise PayoutError("amount_mismatch", expected=payout.net, reported=amount)
         if payout.state == outcome:
             return False
+        if lease is not None and any(getattr(payout, k) != v for k, v in lease.items()):
+            return False  # the lease was lost: whoever holds the payout now decides
         if payout.state in FINAL:
             raise PayoutError("outcome_conflict", state=payout.state, reported=outcome)
         previous = payout.state
@@ -630,13 +641,6 @@ def _settle(
         why = detail or (f"{outcome}: {failure_code}" if failure_code else outcome)
         _event(payout, previous, outcome, source=source, reason=why)
         claim = Claim.objects.select_for_update().get(pk=payout.claim_id)
-        if claim.status == Status.APPROVED:
-            claim = claim_transition(
-                claim=claim,
-                to_status=Status.PAYOUT_QUEUED,
-                actor="system",
-                reason=f"transfer {reference} with the bank",
-            )
         if outcome == State.PAID:
             _record_withdrawal(claim, payout)
             claim_transition(
