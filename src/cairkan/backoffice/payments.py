@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import structlog
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -25,6 +26,7 @@ from cairkan.payouts.tax_report import (
     tax_report_xlsx,
 )
 
+log = structlog.get_logger(__name__)
 PERMISSION = "payouts.view_payout"
 MAX_STATEMENT_BYTES = 20 * 1024 * 1024  # a day's statement for 100 000 payouts: ~6 MB CSV
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -136,6 +138,9 @@ def tax_report(request: HttpRequest) -> HttpResponse:
     report = monthly_tax_report(year=year, month=month)
     name = f"pph-jht-{year}-{month:02d}"
     fmt = request.GET.get("format", "")
+    if fmt in ("csv", "xlsx"):
+        # Names, NIK and NPWP leave the service in this file: who took it is recorded.
+        log.info("tax_report_exported", month=f"{year}-{month:02d}", staff_user_id=request.user.pk)
     if fmt == "csv":
         return _download(tax_report_csv(report), CSV, f"{name}.csv")
     if fmt == "xlsx":
