@@ -445,6 +445,19 @@ def test_differences_from_the_database_are_listed(today_s_payouts) -> None:
     assert not report.agrees
 
 
+def test_a_payout_paid_yesterday_on_todays_statement_is_found_by_its_reference(db) -> None:
+    claim = pay(approved_claim(member(), gross=3_000_000, tax=0))
+    payout = payout_of(claim)
+    yesterday = timezone.now() - timedelta(days=1)
+    PayoutEvent.objects.filter(payout=payout).update(at=yesterday)
+    Payout.objects.filter(pk=payout.pk).update(settled_at=yesterday)
+    report = reconciliation_for(day=timezone.localdate(), statement=[statement_line(payout)])
+    assert report.stages["paid"] == Total(0, 0)
+    assert [(d.kind, d.reference) for d in report.differences] == [
+        (BOOKED_OTHER_DAY, payout.reference)
+    ]
+
+
 def test_a_paid_payout_whose_ledger_row_is_missing(today_s_payouts) -> None:
     # As if the ledger write had been lost: the payout says paid, the ledger says nothing.
     lone = payout_of(approved_claim(member(), gross=5_000_000, tax=0))

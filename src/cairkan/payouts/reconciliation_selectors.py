@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, Q, Subquery
 from django.utils import timezone
 
 from cairkan.members.models import Withdrawal
@@ -40,6 +40,7 @@ _STAGE_OF: dict[str, str] = {
 }
 # payouts.services holds a payout whose bank answered another amount, with last_error
 # "amount_mismatch: {'expected': …, 'reported': …}".
+CHUNK = 2_000
 _REPORTED = re.compile(r"amount_mismatch\b.*'reported': (\d+)")
 
 
@@ -53,20 +54,18 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
-def _moves(start: datetime, end: datetime) -> tuple[list[StageMove], set[int]]:
+def _moves(start: datetime, end: datetime) -> list[StageMove]:
     rows = (
         PayoutEvent.objects.filter(at__gte=start, at__lt=end)
         .filter(Q(to_state__in=list(_STAGE_OF)) | Q(from_state="", to_state=PayoutState.QUEUED))
         .order_by("at", "pk")
-        .values_list("payout_id", "payout__reference", "payout__net", "from_state", "to_state")
+        .values_list("payout__reference", "payout__net", "from_state", "to_state")
     )
     moves = []
-    ids = set()
-    for payout_id, reference, net, from_state, to_state in rows:
+    for reference, net, from_state, to_state in rows:
         stage = "approved" if not from_state and to_state == PayoutState.QUEUED else None
         moves.append(StageMove(reference, stage or _STAGE_OF[to_state], net))
-        ids.add(payout_id)
-    return moves, ids
+    return moves
 
 
 def _facts(filter_: Q) -> list[PayoutFact]:
@@ -114,41 +113,56 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
+def _chunks(values: Iterable[str], size: int = CHUNK) -> Iterator[list[str]]:
+    """Long lists go to the database in pieces: SQLite caps the parameters of a query."""
+    batch = list(values)
+    for first in range(0, len(batch), size):
+        yield batch[first : first + size]
+
+
 def reconciliation_for(
     *, day: date, statement: Sequence[BankLine] | None, now: datetime | None = None
 ) -> Reconciliation:
     """The day's reconciliation against ``statement`` (None: no statement given; the bank
-    side is then not compared), in five queries."""
+    side is then not compared). A few queries, plus one per 2 000 statement references
+    or ledger rows."""
     start, end = day_bounds(day)
     as_of = min(now or timezone.now(), end)
-    moves, moved = _moves(start, end)
-    references = {line.reference for line in statement or ()}
-    ledger_claims = [
-        claim
-        for claim in Withdrawal.objects.filter(paid_on=day).values_list(
-            "claim_reference", flat=True
+    moves = _moves(start, end)
+    day_events = PayoutEvent.objects.filter(at__gte=start, at__lt=end).values("payout_id")
+    found = {
+        fact.reference: fact
+        for fact in _facts(
+            Q(pk__in=Subquery(day_events))
+            | Q(state__in=list(OPEN_STATES))
+            | Q(state=PayoutState.HELD, last_error__startswith="amount_mismatch")
         )
-        if _is_uuid(claim)  # a reference that is no claim's id simply matches no payout
-    ]
-    payouts = _facts(
-        Q(pk__in=moved)
-        | Q(reference__in=references)
-        | Q(claim__public_id__in=ledger_claims)
-        | Q(state__in=list(OPEN_STATES))
-        | Q(state=PayoutState.HELD, last_error__startswith="amount_mismatch")
+    }
+    references = {line.reference for line in statement or ()} - found.keys()
+    for batch in _chunks(references):
+        found.update((fact.reference, fact) for fact in _facts(Q(reference__in=batch)))
+    ledger_rows = list(
+        Withdrawal.objects.filter(paid_on=day).values_list("claim_reference", "gross", "paid_on")
     )
-    paid_claims = {p.claim for p in payouts if p.paid_on == day}
-    ledger = [
-        LedgerFact(claim, gross, paid_on)
-        for claim, gross, paid_on in Withdrawal.objects.filter(
-            Q(paid_on=day) | Q(claim_reference__in=paid_claims)
-        ).values_list("claim_reference", "gross", "paid_on")
-    ]
+    # A ledger reference that is no claim's id simply matches no payout.
+    ledger_claims = {claim for claim, _, _ in ledger_rows if _is_uuid(claim)} - {
+        fact.claim for fact in found.values()
+    }
+    for batch in _chunks(ledger_claims):
+        found.update((f.reference, f) for f in _facts(Q(claim__public_id__in=batch)))
+    payouts = list(found.values())
+    # The ledger rows of the claims paid that day but booked in the ledger another day.
+    known = {claim for claim, _, _ in ledger_rows}
+    elsewhere = {p.claim for p in payouts if p.paid_on == day} - known
+    for batch in _chunks(elsewhere):
+        ledger_rows += Withdrawal.objects.filter(claim_reference__in=batch).values_list(
+            "claim_reference", "gross", "paid_on"
+        )
     return reconcile(
         day=day,
         payouts=payouts,
         moves=moves,
-        ledger=ledger,
+        ledger=[LedgerFact(claim, gross, paid_on) for claim, gross, paid_on in ledger_rows],
         statement=statement,
         as_of=as_of,
         unknown_after=unknown_after(),
