@@ -57,16 +57,19 @@ def bank(settle_after_s: float) -> None:
     loading.reset()
 
 
-def throughput(count: int, *, first: int, settle_after_s: float) -> float:
+def throughput(count: int, *, first: int, settle_after_s: float) -> tuple[float, float]:
+    """Payouts per second (wall clock), and CPU milliseconds per payout in this process
+    (the figure that does not depend on what else the machine runs)."""
     from cairkan.payouts.services import payouts_send_due
     from payout_factories import queued_payouts
 
     bank(settle_after_s)
     queued_payouts(count, first=first)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     while payouts_send_due(limit=100):
         pass
-    return count / (time.perf_counter() - started)
+    wall = time.perf_counter() - started
+    return count / wall, 1000 * (time.process_time() - cpu) / count
 
 
 def approval_to_paid(claims: int, settle_after_s: float) -> list[float]:
@@ -129,8 +132,14 @@ def main() -> None:
         settled = throughput(args.count, first=args.count + 1, settle_after_s=0)
         waits = approval_to_paid(args.claims, args.settle)
     print(f"database: {database}; {args.count} payouts per run; one process")
-    print(f"  selected, inquired and sent (bank accepts): {accepted:8.0f} payouts/s")
-    print(f"  … and settled at once (claim paid, ledger): {settled:8.0f} payouts/s")
+    print(
+        f"  selected, inquired and sent (bank accepts): {accepted[0]:6.0f} payouts/s, "
+        f"{accepted[1]:5.1f} ms CPU each"
+    )
+    print(
+        f"  … and settled at once (claim paid, ledger): {settled[0]:6.0f} payouts/s, "
+        f"{settled[1]:5.1f} ms CPU each"
+    )
     if waits:
         print(
             f"  approval → paid, sandbox settling after {args.settle:g} s: median "

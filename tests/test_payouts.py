@@ -393,3 +393,39 @@ def test_only_a_supervisor_resumes_a_held_payout(bank, approve) -> None:
     assert payout.state == "unknown"  # it was handed to the bank before: ask first
     resumed = PayoutEvent.objects.filter(payout=payout).last()
     assert (resumed.actor, resumed.acting_user) == ("officer", supervisor)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workers_racing_for_due_payouts_take_each_one_once() -> None:
+    """Four workers lease at the same moment: disjoint batches, every payout taken once
+    (row locks with skip_locked on PostgreSQL; SQLite's one writer queues them)."""
+    import threading
+
+    from django.db import connection as main_connection
+
+    from payout_factories import queued_payouts
+
+    payouts = queued_payouts(12, first=500_001)
+    start = threading.Barrier(4)
+    taken: list[list[int]] = []
+
+    def worker() -> None:
+        from django.db import connection
+
+        try:
+            start.wait()
+            taken.append([p.pk for p in payouts_lease_due(limit=4)])
+            taken.append([p.pk for p in payouts_lease_due(limit=4)])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    main_connection.close()
+    everything = [pk for batch in taken for pk in batch]
+    assert sorted(everything) == sorted(p.pk for p in payouts)  # each once, none left
+    assert set(Payout.objects.values_list("state", "attempts")) == {("sending", 1)}
+    assert PayoutEvent.objects.filter(to_state="sending").count() == 12
