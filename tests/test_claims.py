@@ -190,9 +190,8 @@ def test_a_large_retirement_claim_goes_online_assisted_with_tax(personas) -> Non
 def test_the_life_of_a_claim(personas) -> None:
     """Only the transitions production code makes: the officer's admin actions
     (claims/admin.py, same arguments) and the member's correction (claim_correct). The
-    payout leg (approved → payout_queued → paid / payout_failed) is made by no production
-    code yet: its tests belong with the payout service that will make it (payout issue),
-    not here."""
+    payout leg (approved → payout_queued → paid / payout_failed) is made by
+    cairkan.payouts and tested in test_payouts.py."""
     claim = file(RINA, **RINA_CLAIM)
     with pytest.raises(ClaimError) as missing:
         claim_transition(claim=claim, to_status="needs_fix", actor="officer")

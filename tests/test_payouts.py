@@ -429,3 +429,26 @@ def test_workers_racing_for_due_payouts_take_each_one_once() -> None:
     assert sorted(everything) == sorted(p.pk for p in payouts)  # each once, none left
     assert set(Payout.objects.values_list("state", "attempts")) == {("sending", 1)}
     assert PayoutEvent.objects.filter(to_state="sending").count() == 12
+
+
+def test_a_bank_paid_by_file_waits_for_the_file_and_its_report(bank, approve, settings) -> None:
+    from cairkan.payouts.selectors import payouts_for_bulk_file
+    from cairkan.payouts.services import payouts_hand_over_in_file
+
+    settings.CAIRKAN_PAYOUT_BULK_FILE_BANKS = ["002"]
+    claim = claim_in_review()
+    payout = approve(claim)
+    assert payout.state == "queued"  # the online sender leaves it for the day's file
+    assert payouts_sweep().sent == 0 and SandboxTransfer.objects.count() == 0
+    batch = list(payouts_for_bulk_file(bank_code="002", day=timezone.localdate()))
+    assert batch == [payout]
+    assert payouts_hand_over_in_file(payouts=batch, file_name="pain001-002-1.xml") == 1
+    assert payouts_hand_over_in_file(payouts=batch, file_name="pain001-002-2.xml") == 0
+    payout.refresh_from_db()
+    assert (payout.state, payout.attempts, payout.next_attempt_at) == ("accepted", 1, None)
+    claim.refresh_from_db()
+    assert claim.status == "payout_queued"  # the member reads: the money is on its way
+    assert payouts_sweep().polled == 0  # its outcome comes from the bank's report
+    assert payout_settle(reference=payout.reference, outcome="paid", source="pain002-1.xml")
+    claim.refresh_from_db()
+    assert claim.status == "paid" and Withdrawal.objects.count() == 1

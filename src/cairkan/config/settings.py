@@ -201,6 +201,8 @@ CAIRKAN_PAYOUT_POLL_SECONDS: float = env.float("CAIRKAN_PAYOUT_POLL_SECONDS", de
 CAIRKAN_PAYOUT_SENDING_TIMEOUT_S: float = env.float(
     "CAIRKAN_PAYOUT_SENDING_TIMEOUT_S", default=120.0
 )
+# Bank codes paid by a day's ISO 20022 pain.001 file instead of one transfer at a time.
+CAIRKAN_PAYOUT_BULK_FILE_BANKS: list[str] = env.list("CAIRKAN_PAYOUT_BULK_FILE_BANKS", default=[])
 # With a broker, Celery beat runs the sweep this often (seconds).
 CELERY_BEAT_SCHEDULE: dict[str, Any] = {
     "payouts-sweep": {

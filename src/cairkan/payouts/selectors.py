@@ -26,7 +26,8 @@ def payouts_due(limit: int, *, now: datetime | None = None) -> list[Payout]:
 
 def payouts_for_bulk_file(*, bank_code: str, day: date) -> QuerySet[Payout]:
     """The queued payouts to ``bank_code`` approved on or before ``day`` (Asia/Jakarta),
-    for a bank that takes the day's transfers as one ISO 20022 pain.001 file."""
+    for a bank that takes the day's transfers as one ISO 20022 pain.001 file (listed in
+    ``CAIRKAN_PAYOUT_BULK_FILE_BANKS``, so the online sender leaves them queued)."""
     end = timezone.make_aware(datetime.combine(day, datetime.max.time()))
     return Payout.objects.filter(
         bank_code=bank_code, state=PayoutState.QUEUED, created_at__lte=end

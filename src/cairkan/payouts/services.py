@@ -91,6 +91,13 @@ def retry_ladder() -> tuple[float, ...]:
     return tuple(float(s) for s in settings.CAIRKAN_PAYOUT_RETRY_SECONDS)
 
 
+def bulk_file_banks() -> list[str]:
+    """Banks paid by a day's ISO 20022 file rather than one transfer at a time: their
+    payouts wait for the file (``payouts_hand_over_in_file``) and their outcome comes from
+    the bank's status report, so the online sender leaves them alone."""
+    return list(settings.CAIRKAN_PAYOUT_BULK_FILE_BANKS)
+
+
 def poll_pause() -> timedelta:
     """How long to wait before asking the bank again about an accepted transfer."""
     return timedelta(seconds=settings.CAIRKAN_PAYOUT_POLL_SECONDS)
@@ -228,13 +235,15 @@ def payout_send(*, payout_id: int, now: datetime | None = None) -> Payout | None
     the attempt, or ``None`` when this call did nothing (another worker has it, it is not
     due, or it is past sending)."""
     now = now or timezone.now()
-    leased = Payout.objects.filter(
-        pk=payout_id, state=State.QUEUED, next_attempt_at__lte=now
-    ).update(
-        state=State.SENDING,
-        sending_since=now,
-        attempts=F("attempts") + 1,
-        updated_at=now,
+    leased = (
+        Payout.objects.filter(pk=payout_id, state=State.QUEUED, next_attempt_at__lte=now)
+        .exclude(bank_code__in=bulk_file_banks())
+        .update(
+            state=State.SENDING,
+            sending_since=now,
+            attempts=F("attempts") + 1,
+            updated_at=now,
+        )
     )
     if not leased:
         return None
@@ -252,6 +261,7 @@ def payouts_lease_due(*, limit: int, now: datetime | None = None) -> list[Payout
         ids = list(
             Payout.objects.select_for_update(skip_locked=True)
             .filter(state=State.QUEUED, next_attempt_at__lte=now)
+            .exclude(bank_code__in=bulk_file_banks())
             .order_by("pk")
             .values_list("pk", flat=True)[:limit]
         )
@@ -565,6 +575,32 @@ def payouts_sweep(*, limit: int = 100) -> SweepResult:
     return SweepResult(recovered=recovered, sent=sent, polled=polled)
 
 
+# --- bulk files ---------------------------------------------------------------------------
+
+
+def payouts_hand_over_in_file(*, payouts: list[Payout], file_name: str) -> int:
+    """The payouts a bank file (pain.001) carries have left: ``queued`` → ``accepted``,
+    with no poll scheduled (their outcome comes from the bank's pain.002 / camt.054,
+    through ``payout_settle``). A payout no longer queued is left as it is (a file built
+    twice carries it once). Returns how many moved."""
+    moved = 0
+    now = timezone.now()
+    for payout in payouts:
+        if _move(
+            payout,
+            State.ACCEPTED,
+            source=file_name,
+            reason="handed to the bank in a file",
+            expect={"state": State.QUEUED},
+            attempts=F("attempts") + 1,
+            submitted_at=now,
+            next_attempt_at=None,
+        ):
+            _claim_being_paid(payout)
+            moved += 1
+    return moved
+
+
 # --- settling -----------------------------------------------------------------------------
 
 
@@ -707,6 +743,7 @@ __all__ = [
     "payout_resume",
     "payout_send",
     "payout_settle",
+    "payouts_hand_over_in_file",
     "payouts_lease_due",
     "payouts_poll_due",
     "payouts_recover_stale",
