@@ -8,6 +8,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from backoffice_staff import NOW, branches, officer, rina_claim, signed_in
@@ -211,3 +212,31 @@ def test_a_correction_sent_back_restarts_the_count_from_the_complete_application
     assert sla_deadline(claim) == date(2026, 12, 3)  # Fri 27, Mon 30, Tue 1, Wed 2, Thu 3
     [item] = work_queue(verifier, QueueFilters(reason="resubmitted"), today=date(2026, 11, 27))
     assert item.claim.pk == claim.pk
+
+
+def test_the_admins_document_link_opens_through_the_officers_viewer(claim, amuntai) -> None:
+    """The admin showed the stored file's /media/ URL, which answered 404 (and must never
+    be public): it now links to the authenticated, branch-checked viewer."""
+    upload = claim.documents.first()
+    verifier = officer("ver", "Verifikator", posted=amuntai)
+    client = signed_in(verifier)
+    page = client.get(f"/admin/claims/documentupload/{upload.pk}/change/").content.decode()
+    viewer = reverse("backoffice:document", args=[upload.public_id])
+    assert viewer in page
+    assert "/media/" not in page and upload.stored.name not in page
+    assert client.get(viewer).status_code == 200
+    assert Client().get(viewer).status_code == 302  # signed out: to the sign-in page
+
+
+def test_the_member_reads_the_rejection_reason_and_the_officers_note(claim, amuntai) -> None:
+    from test_claim_pages import member_client
+
+    client = signed_in(officer("ver", "Verifikator", posted=amuntai))
+    client.post(
+        reverse("backoffice:reject", args=[claim.public_id]),
+        {"code": "membership_active", "note": "Perusahaan belum melaporkan Anda berhenti."},
+    )
+    member, _rina = member_client(claim.participant.nik, "+6281234567001")
+    page = member.get(reverse("claim_detail", args=[claim.public_id])).content.decode()
+    assert "Perusahaan belum melaporkan Anda berhenti." in page
+    assert "Kepesertaan Anda masih tercatat aktif" in page

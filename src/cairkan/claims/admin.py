@@ -10,6 +10,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cairkan.biometrics.admin import ReadOnlyAdmin
@@ -159,6 +161,9 @@ class ClaimDraftAdmin(MemberRecordAdmin[ClaimDraft]):
 class DocumentUploadAdmin(MemberRecordAdmin[DocumentUpload]):
     list_display = ["public_id", "kind", "state", "rejection", "size", "created_at"]
     list_filter = ["state", "kind"]
+    # The stored file's own field (its /media/ path) is left out: ``document`` links to
+    # the officers' viewer instead.
+    exclude = ["stored"]
     readonly_fields = [
         "draft",
         "kind",
@@ -169,8 +174,20 @@ class DocumentUploadAdmin(MemberRecordAdmin[DocumentUpload]):
         "content_type",
         "sha256",
         "rejection",
-        "stored",
+        "document",
     ]
+
+    @admin.display(description=_("document"))
+    def document(self, upload: DocumentUpload) -> str:
+        """The officers' viewer (authenticated, branch-checked), never the file's own
+        /media/ URL, which nothing serves and must not be public."""
+        if upload.state != DocumentUpload.State.COMPLETE or not upload.stored:
+            return "—"
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            reverse("backoffice:document", args=[upload.public_id]),
+            _("Open"),
+        )
 
 
 @admin.register(AppointmentCapacity)
