@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from backoffice_staff import NOW, branches, officer, rina_claim, signed_in
-from cairkan.backoffice.models import ClaimReview, ReviewEvent
+from cairkan.backoffice.models import Branch, ClaimReview, ReviewEvent
 from cairkan.backoffice.selectors import QueueFilters, sla_deadline, work_queue
 from cairkan.backoffice.services import ReviewError, claim_review_approve, claim_take
 from cairkan.claims.models import Claim, ClaimEvent
@@ -271,3 +271,31 @@ def test_the_queue_reads_its_claims_in_a_fixed_number_of_queries(
         items = work_queue(verifier, QueueFilters(), today=date(2026, 11, 24))
     assert len(items) == others.count() + 1 > 5
     assert [item.deadline for item in items] == sorted(item.deadline for item in items)
+
+
+def test_the_supervisor_view_counts_its_branch_and_links_the_claims(claim, amuntai) -> None:
+    from cairkan.backoffice.selectors import supervision
+    from cairkan.biometrics.models import FaceEvent
+
+    other = Branch.objects.get(code="banjarmasin")
+    FaceEvent.objects.create(
+        participant=claim.participant, kind="locked", actor="system", reason="3 failures"
+    )
+    supervisor = officer("pny", "Penyelia", posted=amuntai)
+    elsewhere = officer("pny2", "Penyelia", posted=other)
+    verifier = officer("ver", "Verifikator", posted=amuntai)
+    claim_take(claim=claim, officer=verifier)
+    client = signed_in(supervisor)
+    client.post(reverse("backoffice:approve", args=[claim.public_id]))  # not held: refused
+    verifier_client = signed_in(verifier)
+    verifier_client.post(reverse("backoffice:release", args=[claim.public_id]))
+    client.post(reverse("backoffice:approve", args=[claim.public_id]))
+    figures = supervision(supervisor)
+    assert [(o.username, o.decided) for o in figures.officers] == [("uji-pny", 1)]
+    assert figures.officers[0].claims == [claim]
+    assert (figures.taken_today, figures.released_today) == (1, 1)
+    assert (figures.face_locked_today, figures.approved_today) == (1, 1)
+    page = client.get(reverse("backoffice:supervision")).content.decode()
+    assert reverse("backoffice:review", args=[claim.public_id]) in page
+    assert supervision(elsewhere).face_locked_today == 0
+    assert supervision(elsewhere).officers == []

@@ -9,14 +9,15 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cairkan.backoffice.models import Branch, ClaimReview, ReviewEvent
+from cairkan.biometrics.models import FaceEvent
 from cairkan.claims.models import Claim, ClaimEvent, SeparationSource, Status
-from cairkan.members.models import Membership
+from cairkan.members.models import Membership, Participant
 from cairkan.workdays.selectors import add_working_days
 
 # BPJS Ketenagakerjaan's service level for JHT: paid within 1 working day for balances up
@@ -289,6 +290,8 @@ class Supervision:
     released_today: int
     approved_today: int
     approved_by_system_today: int
+    face_locked_today: int
+    face_unlocked_today: int
 
 
 def supervision(user: Any, *, now: datetime | None = None) -> Supervision:
@@ -336,6 +339,11 @@ def supervision(user: Any, *, now: datetime | None = None) -> Supervision:
     approved = ClaimEvent.objects.filter(
         claim__in=claims.values("pk"), to_status=Status.APPROVED, at__gte=start
     )
+    # The face step's locks and the officers' unlocks (video call), for the branch's members.
+    face_today = FaceEvent.objects.filter(
+        created_at__gte=start,
+        participant__in=Participant.objects.filter(_members_of(user)).values("pk"),
+    )
     return Supervision(
         stages=stages,
         urgent=urgent,
@@ -349,7 +357,23 @@ def supervision(user: Any, *, now: datetime | None = None) -> Supervision:
         released_today=reviews_today.released,
         approved_today=approved.count(),
         approved_by_system_today=approved.filter(actor="system").count(),
+        face_locked_today=face_today.filter(kind=FaceEvent.Kind.LOCKED).count(),
+        face_unlocked_today=face_today.filter(kind=FaceEvent.Kind.UNLOCKED).count(),
     )
+
+
+def _members_of(user: Any) -> Q:
+    """Members whose latest employer's regency is one of the user's branches' (all for
+    the right to every branch)."""
+    if sees_all_branches(user):
+        return Q()
+    regencies = sorted({code for branch in user_branches(user) for code in branch.regency_codes})
+    if not regencies:
+        return Q(pk__in=[])
+    area = Q()
+    for regency in regencies:
+        area |= Q(memberships__employer__district_code__startswith=f"{regency}.")
+    return area
 
 
 @dataclass
