@@ -952,6 +952,7 @@ ID.update(
         "The claim is with a supervisor.": "Klaim sudah diteruskan ke penyelia.",
         "The officer's note:": "Catatan petugas:",
         "Face step today": "Pemeriksaan wajah hari ini",
+        "%(claim)s: above the four-eyes limit, approve it in the back office.": "%(claim)s: di atas batas empat mata, setujui di halaman kantor.",
         "Locked after failed attempts: %(locked)s; opened by an officer: %(unlocked)s.": "Terkunci setelah percobaan gagal: %(locked)s; dibuka petugas: %(unlocked)s.",
         "Locks": "Penguncian",
         "Unlocks": "Pembukaan",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -63,6 +64,15 @@ def _move(
             raise PermissionDenied
         moved = 0
         for claim in queryset:
+            if to_status == "approved" and claim.gross > settings.CAIRKAN_FOUR_EYES_ABOVE:
+                # Four eyes: above the limit only the back office's two approvals approve.
+                modeladmin.message_user(
+                    request,
+                    _("%(claim)s: above the four-eyes limit, approve it in the back office.")
+                    % {"claim": claim.public_id},
+                    messages.ERROR,
+                )
+                continue
             try:
                 claim_transition(
                     claim=claim,
