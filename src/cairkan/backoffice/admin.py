@@ -53,6 +53,7 @@ class OfficerDeviceAdmin(admin.ModelAdmin[TOTPDevice]):
 # factor too (production: CAIRKAN_ADMIN_REQUIRES_OTP), it lets in only a session that
 # signed in at /kantor/masuk/ with a TOTP code, and sends everyone else there.
 _password_only = admin.site.has_permission
+_admin_login = admin.site.login
 
 
 def _has_permission(request: HttpRequest) -> bool:
@@ -67,7 +68,7 @@ def _login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
     if settings.CAIRKAN_ADMIN_REQUIRES_OTP:
         target = request.GET.get("next", "/admin/")
         return redirect(f"{reverse('backoffice:login')}?{urlencode({'next': target})}")
-    return type(admin.site).login(admin.site, request, extra_context)
+    return _admin_login(request, extra_context)
 
 
 admin.site.has_permission = _has_permission  # type: ignore[method-assign]
