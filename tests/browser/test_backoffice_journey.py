@@ -26,6 +26,18 @@ def audit(page: Page) -> None:
     assert results.violations_count == 0, results.generate_report()
 
 
+def csp_refusals(page: Page) -> list[str]:
+    """What the browser refuses under the Content-Security-Policy, as it happens."""
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return refused
+
+
 def code_for(device: TOTPDevice) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0):06d}"
 
@@ -48,6 +60,7 @@ def test_an_officer_signs_in_opens_a_document_and_asks_one_correction(
     verifier = officer("ver", "Verifikator", posted=amuntai)
     device = TOTPDevice.objects.create(user=verifier, name="ponsel", confirmed=True)
     page = new_page(**DESK)
+    refused = csp_refusals(page)
 
     sign_in(page, live_server.url, "uji-ver")
     expect(page.get_by_role("heading", level=1)).to_have_text("Kode masuk")
@@ -77,6 +90,7 @@ def test_an_officer_signs_in_opens_a_document_and_asks_one_correction(
     claim = Claim.objects.get(pk=claim.pk)
     assert claim.status == "needs_fix"
     assert claim.correction_fields == ["document:ektp"]
+    assert refused == []
 
 
 def test_a_supervisor_enrols_on_first_sign_in_and_reads_the_supervisor_view(
@@ -86,6 +100,7 @@ def test_a_supervisor_enrols_on_first_sign_in_and_reads_the_supervisor_view(
     amuntai, _other = branches()
     officer("pny", "Penyelia", posted=amuntai)
     page = new_page(**TABLET)
+    refused = csp_refusals(page)
 
     sign_in(page, live_server.url, "uji-pny")
     expect(page.get_by_role("heading", level=1)).to_have_text("Siapkan kode masuk Anda")
@@ -106,3 +121,4 @@ def test_a_supervisor_enrols_on_first_sign_in_and_reads_the_supervisor_view(
     with page.expect_navigation():
         page.get_by_role("row", name="diterima").get_by_role("link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Antrean kerja")
+    assert refused == []
