@@ -299,3 +299,24 @@ def test_the_supervisor_view_counts_its_branch_and_links_the_claims(claim, amunt
     assert reverse("backoffice:review", args=[claim.public_id]) in page
     assert supervision(elsewhere).face_locked_today == 0
     assert supervision(elsewhere).officers == []
+
+
+def test_a_pdf_is_shown_in_a_frame_of_our_own_pages_inside_a_csp_sandbox(claim, amuntai) -> None:
+    from django.core.files.base import ContentFile
+
+    from hostile import pdf_clean
+
+    upload = claim.documents.first()
+    upload.stored.save(f"{upload.public_id.hex}.pdf", ContentFile(pdf_clean()), save=False)
+    upload.content_type = "application/pdf"
+    upload.save()
+    client = signed_in(officer("ver", "Verifikator", posted=amuntai))
+    viewer = reverse("backoffice:document", args=[upload.public_id])
+    assert f'<iframe src="{viewer}"' in client.get(_review(claim)).content.decode()
+    response = client.get(viewer)
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'inline; filename="{upload.kind}.pdf"'
+    policy = response["Content-Security-Policy"]
+    assert policy.startswith("sandbox;") and "frame-ancestors 'self'" in policy
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
