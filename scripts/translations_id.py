@@ -1070,6 +1070,21 @@ ID.update(
         "The claim is rejected; the member is told why.": "Klaim ditolak; peserta diberi tahu alasannya.",
         "The member is asked to correct exactly this.": "Peserta diminta memperbaiki tepat hal ini.",
         "The claim is with a supervisor.": "Klaim sudah diteruskan ke penyelia.",
+        "The officer's note:": "Catatan petugas:",
+        "Face step today": "Pemeriksaan wajah hari ini",
+        "%(claim)s: above the four-eyes limit, approve it in the back office.": "%(claim)s: di atas batas empat mata, setujui di halaman kantor.",
+        "Locked after failed attempts: %(locked)s; opened by an officer: %(unlocked)s.": "Terkunci setelah percobaan gagal: %(locked)s; dibuka petugas: %(unlocked)s.",
+        "Locks": "Penguncian",
+        "Unlocks": "Pembukaan",
+        "Open": "Buka",
+        "document": "dokumen",
+        "A claim after leaving a job can be filed one month after the last day of work. File again once the month has passed.": "Klaim karena berhenti bekerja baru bisa diajukan satu bulan setelah hari terakhir bekerja. Ajukan lagi setelah satu bulan berlalu.",
+        "Your membership is still recorded as active because your employer has not reported that you left. Ask the employer's HR to report it, then file again.": "Kepesertaan Anda masih tercatat aktif karena perusahaan belum melaporkan bahwa Anda berhenti. Minta bagian HRD perusahaan melapor, lalu ajukan lagi.",
+        "You have not reached the retirement age yet.": "Anda belum mencapai usia pensiun.",
+        "A partial withdrawal needs at least 10 years of membership.": "Pencairan sebagian perlu kepesertaan paling sedikit 10 tahun.",
+        "A partial withdrawal is allowed once, and you have already had one.": "Pencairan sebagian hanya boleh satu kali, dan Anda sudah pernah mengambilnya.",
+        "Your balance is above the limit that needs a tax number (NPWP). Register for one, then file again.": "Saldo Anda di atas batas yang memerlukan NPWP. Daftarkan NPWP, lalu ajukan lagi.",
+        "Your JHT balance is Rp 0, so there is nothing to pay.": "Saldo JHT Anda Rp 0, jadi tidak ada yang bisa dicairkan.",
     }
 )
 

@@ -148,3 +148,20 @@ def test_every_backoffice_url_is_in_this_matrix() -> None:
     named = {p.name for p in urls.urlpatterns}
     sign_in = {"login", "login_code", "enrol", "logout"}
     assert named == set(PAGES) | set(ACTIONS) | sign_in
+
+
+def test_the_admins_approve_action_cannot_skip_four_eyes(claim, settings) -> None:
+    settings.CAIRKAN_FOUR_EYES_ABOVE = claim.gross - 1
+    supervisor = officer("pny", "Penyelia")
+    client = signed_in(supervisor)
+    client.post(
+        "/admin/claims/claim/", {"action": "move_to_approved", "_selected_action": [claim.pk]}
+    )
+    claim.refresh_from_db()
+    assert claim.status == "submitted"
+    settings.CAIRKAN_FOUR_EYES_ABOVE = claim.gross  # at the limit: one approval is enough
+    client.post(
+        "/admin/claims/claim/", {"action": "move_to_approved", "_selected_action": [claim.pk]}
+    )
+    claim.refresh_from_db()
+    assert claim.status == "approved"

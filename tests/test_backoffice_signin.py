@@ -128,3 +128,23 @@ def test_signing_out_ends_the_session() -> None:
     assert client.get(QUEUE).status_code == 200
     client.post(reverse("backoffice:logout"))
     assert client.get(QUEUE).status_code == 302
+
+
+def test_where_required_the_admin_takes_only_a_session_signed_in_with_a_code(settings) -> None:
+    from backoffice_staff import signed_in
+
+    settings.CAIRKAN_ADMIN_REQUIRES_OTP = True  # production's default
+    user = staff_user("ver", role="Verifikator")
+    password_only = Client()
+    password_only.force_login(user)
+    response = password_only.get("/admin/", follow=True)
+    assert response.redirect_chain[-1][0] == f"{LOGIN}?next=%2Fadmin%2F"
+    assert password_only.get("/admin/claims/claim/").status_code == 302
+    assert signed_in(user).get("/admin/claims/claim/").status_code == 200
+    # Signing in at /kantor/ comes back to the admin page asked for.
+    device = TOTPDevice.objects.get(user=user)
+    client = Client()
+    to_code = client.post(LOGIN, {"username": "uji-ver", "password": "x", "next": "/admin/"})
+    response = client.post(to_code["Location"], {"code": code_for(device)})
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200

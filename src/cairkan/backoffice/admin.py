@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import admin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cairkan.backoffice.models import Branch, Posting
@@ -43,3 +47,29 @@ class OfficerDeviceAdmin(admin.ModelAdmin[TOTPDevice]):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# The admin's own login checks only a password. Where the admin must take the second
+# factor too (production: CAIRKAN_ADMIN_REQUIRES_OTP), it lets in only a session that
+# signed in at /kantor/masuk/ with a TOTP code, and sends everyone else there.
+_password_only = admin.site.has_permission
+_admin_login = admin.site.login
+
+
+def _has_permission(request: HttpRequest) -> bool:
+    if not _password_only(request):
+        return False
+    if not settings.CAIRKAN_ADMIN_REQUIRES_OTP:
+        return True
+    return bool(getattr(request.user, "is_verified", lambda: False)())
+
+
+def _login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    if settings.CAIRKAN_ADMIN_REQUIRES_OTP:
+        target = request.GET.get("next", "/admin/")
+        return redirect(f"{reverse('backoffice:login')}?{urlencode({'next': target})}")
+    return _admin_login(request, extra_context)
+
+
+admin.site.has_permission = _has_permission  # type: ignore[method-assign]
+admin.site.login = _login  # type: ignore[method-assign]

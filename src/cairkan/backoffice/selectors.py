@@ -9,14 +9,15 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import OuterRef, QuerySet, Subquery
-from django.db.models.functions import Substr
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cairkan.backoffice.models import Branch, ClaimReview, ReviewEvent
+from cairkan.biometrics.models import FaceEvent
 from cairkan.claims.models import Claim, ClaimEvent, SeparationSource, Status
-from cairkan.members.models import Membership
+from cairkan.members.models import Membership, Participant
 from cairkan.workdays.selectors import add_working_days
 
 # BPJS Ketenagakerjaan's service level for JHT: paid within 1 working day for balances up
@@ -107,6 +108,9 @@ def branch_of(regency: str | None, branches: Iterable[Branch]) -> Branch | None:
 
 def complete_since(claim: Claim) -> datetime:
     """When the application was last complete: filed, or sent back corrected."""
+    annotated: datetime | None = getattr(claim, "complete_at", None)
+    if annotated is not None:
+        return annotated
     event = (
         ClaimEvent.objects.filter(claim=claim, to_status=Status.SUBMITTED)
         .order_by("-at", "-pk")
@@ -119,8 +123,34 @@ def sla_days(claim: Claim) -> int:
     return SLA_SMALL_DAYS if claim.balance <= SLA_SMALL_BALANCE else SLA_LARGE_DAYS
 
 
-def sla_deadline(claim: Claim) -> date:
-    return add_working_days(timezone.localdate(complete_since(claim)), sla_days(claim))
+def sla_deadline(claim: Claim, cache: dict[tuple[date, int], date] | None = None) -> date:
+    """The day the service level ends; ``cache`` shares the calendar's answers between
+    the claims of one queue (many start on the same day)."""
+    key = (timezone.localdate(complete_since(claim)), sla_days(claim))
+    if cache is None:
+        return add_working_days(*key)
+    if key not in cache:
+        cache[key] = add_working_days(*key)
+    return cache[key]
+
+
+def with_queue_facts(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    """Each claim with ``complete_at`` and ``resubmitted``, read in the same query (the
+    queue shows hundreds of claims: no query per claim)."""
+    latest_complete = ClaimEvent.objects.filter(
+        claim=OuterRef("pk"), to_status=Status.SUBMITTED
+    ).order_by("-at", "-pk")
+    return claims.annotate(
+        complete_at=Coalesce(Subquery(latest_complete.values("at")[:1]), F("submitted_at")),
+        resubmitted=Exists(
+            ClaimEvent.objects.filter(
+                claim=OuterRef("pk"),
+                to_status=Status.SUBMITTED,
+                actor="member",
+                reason__startswith="corrected",  # claims.services.claim_correct's event
+            )
+        ),
+    )
 
 
 def review_reasons(claim: Claim, review: ClaimReview | None) -> list[str]:
@@ -134,11 +164,12 @@ def review_reasons(claim: Claim, review: ClaimReview | None) -> list[str]:
         codes.append("flagged_fields")
     if claim.channel != "app":
         codes.append("assisted_channel")
-    if (
-        ClaimEvent.objects.filter(claim=claim, to_status=Status.SUBMITTED, actor="member")
-        .filter(reason__startswith="corrected")
-        .exists()
-    ):
+    resubmitted = getattr(claim, "resubmitted", None)
+    if resubmitted is None:  # a claim read without with_queue_facts
+        resubmitted = ClaimEvent.objects.filter(
+            claim=claim, to_status=Status.SUBMITTED, actor="member", reason__startswith="corrected"
+        ).exists()
+    if resubmitted:
         codes.append("resubmitted")
     if review is not None and review.escalated_at:
         codes.append("escalated")
@@ -163,12 +194,13 @@ class QueueItem:
         return [reason_label(code) for code in self.reasons]
 
 
-def urgency(deadline: date, today: date) -> str:
+def urgency(deadline: date, today: date, next_working_day: date | None = None) -> str:
+    """Past the deadline, due today, due by the next working day, or not yet."""
     if deadline < today:
         return "breached"
     if deadline == today:
         return "today"
-    if deadline <= add_working_days(today, 1):
+    if deadline <= (next_working_day or add_working_days(today, 1)):
         return "soon"
     return "ok"
 
@@ -187,7 +219,7 @@ def work_queue(user: Any, filters: QueueFilters, *, today: date | None = None) -
     """The claims waiting for a person that ``user`` may read, the nearest deadline first."""
     today = today or timezone.localdate()
     statuses = [filters.stage] if filters.stage in STAGE_FILTERS else list(QUEUE_STATUSES)
-    claims = visible_claims(user).filter(status__in=statuses)
+    claims = with_queue_facts(visible_claims(user).filter(status__in=statuses))
     if filters.channel:
         claims = claims.filter(channel=filters.channel)
     branches = user_branches(user)
@@ -195,8 +227,15 @@ def work_queue(user: Any, filters: QueueFilters, *, today: date | None = None) -
         chosen = [b for b in branches if b.code == filters.branch]
         chosen_codes = sorted({c for b in chosen for c in b.regency_codes})
         claims = claims.filter(**{"regency__in": chosen_codes})
-    reviews = {r.claim_id: r for r in ClaimReview.objects.filter(claim__in=claims)}
+    reviews = {
+        r.claim_id: r
+        for r in ClaimReview.objects.filter(claim__in=claims).select_related(
+            "assignee", "first_approver"
+        )
+    }
+    next_working_day = add_working_days(today, 1)
     items = []
+    calendar: dict[tuple[date, int], date] = {}
     for claim in claims:
         review = reviews.get(claim.pk)
         if filters.mine and (review is None or review.assignee_id != user.pk):
@@ -204,8 +243,9 @@ def work_queue(user: Any, filters: QueueFilters, *, today: date | None = None) -
         reasons = review_reasons(claim, review)
         if filters.reason and filters.reason not in reasons:
             continue
-        deadline = sla_deadline(claim)
-        if filters.urgent and urgency(deadline, today) == "ok":
+        deadline = sla_deadline(claim, calendar)
+        how_urgent = urgency(deadline, today, next_working_day)
+        if filters.urgent and how_urgent == "ok":
             continue
         items.append(
             QueueItem(
@@ -213,7 +253,7 @@ def work_queue(user: Any, filters: QueueFilters, *, today: date | None = None) -
                 review=review,
                 branch=branch_of(getattr(claim, "regency", None), branches),
                 deadline=deadline,
-                urgency=urgency(deadline, today),
+                urgency=how_urgent,
                 reasons=reasons,
             )
         )
@@ -250,6 +290,8 @@ class Supervision:
     released_today: int
     approved_today: int
     approved_by_system_today: int
+    face_locked_today: int
+    face_unlocked_today: int
 
 
 def supervision(user: Any, *, now: datetime | None = None) -> Supervision:
@@ -297,6 +339,11 @@ def supervision(user: Any, *, now: datetime | None = None) -> Supervision:
     approved = ClaimEvent.objects.filter(
         claim__in=claims.values("pk"), to_status=Status.APPROVED, at__gte=start
     )
+    # The face step's locks and the officers' unlocks (video call), for the branch's members.
+    face_today = FaceEvent.objects.filter(
+        created_at__gte=start,
+        participant__in=Participant.objects.filter(_members_of(user)).values("pk"),
+    )
     return Supervision(
         stages=stages,
         urgent=urgent,
@@ -310,7 +357,23 @@ def supervision(user: Any, *, now: datetime | None = None) -> Supervision:
         released_today=reviews_today.released,
         approved_today=approved.count(),
         approved_by_system_today=approved.filter(actor="system").count(),
+        face_locked_today=face_today.filter(kind=FaceEvent.Kind.LOCKED).count(),
+        face_unlocked_today=face_today.filter(kind=FaceEvent.Kind.UNLOCKED).count(),
     )
+
+
+def _members_of(user: Any) -> Q:
+    """Members whose latest employer's regency is one of the user's branches' (all for
+    the right to every branch)."""
+    if sees_all_branches(user):
+        return Q()
+    regencies = sorted({code for branch in user_branches(user) for code in branch.regency_codes})
+    if not regencies:
+        return Q(pk__in=[])
+    area = Q()
+    for regency in regencies:
+        area |= Q(memberships__employer__district_code__startswith=f"{regency}.")
+    return area
 
 
 @dataclass

@@ -23,7 +23,7 @@ from cairkan.jht import REFUSAL_CODES
 
 # What an officer may give as the reason of a rejection: the rules' refusal codes and the
 # back office's own (each has the member's words in claims.messages / jht.messages).
-REJECTION_CODES = (*REFUSAL_CODES, *REJECTION_LABELS)
+REJECTION_CODES = tuple(dict.fromkeys((*REFUSAL_CODES, *REJECTION_LABELS)))
 CORRECTABLE_OTHER = ("bank",)
 DECIDING_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW)
 

@@ -45,7 +45,7 @@ BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 def _next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target.startswith("/kantor/") and url_has_allowed_host_and_scheme(
+    if target.startswith(("/kantor/", "/admin/")) and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}
     ):
         return target

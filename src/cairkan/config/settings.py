@@ -234,6 +234,8 @@ CAIRKAN_FACE_POLICY: dict[str, Any] = env.json("CAIRKAN_FACE_POLICY", default={}
 # --- Back office (docs/backoffice.md) ------------------------------------------------------
 # Four eyes: a claim whose gross amount (Rp) is above this needs two different approvers.
 CAIRKAN_FOUR_EYES_ABOVE: int = env.int("CAIRKAN_FOUR_EYES_ABOVE", default=50_000_000)
+# The Django admin lets in only sessions signed in with a TOTP code at /kantor/masuk/.
+CAIRKAN_ADMIN_REQUIRES_OTP: bool = env.bool("CAIRKAN_ADMIN_REQUIRES_OTP", default=PRODUCTION)
 # The issuer name an officer's authenticator app shows beside the code.
 OTP_TOTP_ISSUER = "Cairkan"
 

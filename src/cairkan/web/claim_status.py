@@ -130,6 +130,7 @@ def claim_detail(request: HttpRequest, claim_id: Any) -> HttpResponse:
         "corrections": [_item_label(item) for item in correction_items(claim)],
         "rejection": REJECTION_LABELS.get(claim.rejection_code, ""),
         "payout_failure": _payout_failure(claim),
+        "officer_note": officer_note(claim),
         "appointment": claim.appointments.filter(state="booked").first(),
         "events": [(e.at, Status(e.to_status).label) for e in claim.events.all()],
         "tax_slip": claim.status == Status.PAID,
@@ -149,6 +150,14 @@ def claim_tax_slip(request: HttpRequest, claim_id: Any) -> HttpResponse:
     filename = "bukti-potong-" + slip.number.replace("/", "-") + ".pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def officer_note(claim: Claim) -> str:
+    """The note the officer wrote for the member when rejecting or asking a correction."""
+    if claim.status not in (Status.REJECTED, Status.NEEDS_FIX):
+        return ""
+    event = claim.events.filter(to_status=claim.status).order_by("-at", "-pk").first()
+    return event.reason if event is not None and event.actor == "officer" else ""
 
 
 @never_cache
