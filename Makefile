@@ -12,8 +12,13 @@ run: install
 	$(BIN)/cairkan migrate --noinput -v0
 	$(BIN)/cairkan seed-demo --if-empty
 	@echo
+	@$(BIN)/cairkan backoffice-demo
+	@echo
 	@echo "Cairkan is at http://127.0.0.1:$(PORT)/  (health: /healthz)"
-	@echo "Back office: http://127.0.0.1:$(PORT)/admin/  login: operator / cairkan-demo"
+	@echo "Officers' back office: http://127.0.0.1:$(PORT)/kantor/  login: loket, verifikator,"
+	@echo "  penyelia or auditor / cairkan-demo, then the TOTP code: add the key above to an"
+	@echo "  authenticator app, or print the code now with: $(BIN)/cairkan backoffice-demo --code penyelia"
+	@echo "Configuration (Django admin): http://127.0.0.1:$(PORT)/admin/  login: operator / cairkan-demo"
 	@echo
 	@# The payout sweeper pays approved claims with no broker (docs/payments.md); it
 	@# stops when the server does.

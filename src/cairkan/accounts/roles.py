@@ -44,6 +44,7 @@ _VERIFIER = [
     "biometrics.view_faceenrolment",
     "biometrics.unlock_face_step",  # after checking the e-KTP in a video call
     "screening.view_screeningresult",  # why screening sent a claim to a person
+    "backoffice.escalate_claim",
 ]
 _SUPERVISOR = [
     *_VERIFIER,
@@ -56,6 +57,7 @@ _SUPERVISOR = [
     "workdays.delete_closure",
     "biometrics.view_livenesschallenge",
     "notifications.view_outboundmessage",
+    "backoffice.view_supervision",
     "payouts.view_payout",
     "payouts.view_payoutevent",
     "payouts.resume_payout",  # a held payout, once its cause is fixed
@@ -78,6 +80,8 @@ _AUDITED_APPS = [
     "workdays",
     "screening",
     "auth",
+    "backoffice",  # every branch's claims, read-only (backoffice.view_all_branches)
+    "otp_totp",  # who has a second-factor device (never its key)
 ]
 
 ROLES = {

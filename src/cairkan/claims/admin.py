@@ -6,10 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cairkan.biometrics.admin import ReadOnlyAdmin
@@ -63,6 +66,15 @@ def _move(
             raise PermissionDenied
         moved = 0
         for claim in queryset:
+            if to_status == "approved" and claim.gross > settings.CAIRKAN_FOUR_EYES_ABOVE:
+                # Four eyes: above the limit only the back office's two approvals approve.
+                modeladmin.message_user(
+                    request,
+                    _("%(claim)s: above the four-eyes limit, approve it in the back office.")
+                    % {"claim": claim.public_id},
+                    messages.ERROR,
+                )
+                continue
             try:
                 mover(
                     claim=claim,
@@ -162,6 +174,9 @@ class ClaimDraftAdmin(MemberRecordAdmin[ClaimDraft]):
 class DocumentUploadAdmin(MemberRecordAdmin[DocumentUpload]):
     list_display = ["public_id", "kind", "state", "rejection", "size", "created_at"]
     list_filter = ["state", "kind"]
+    # The stored file's own field (its /media/ path) is left out: ``document`` links to
+    # the officers' viewer instead.
+    exclude = ["stored"]
     readonly_fields = [
         "draft",
         "kind",
@@ -172,8 +187,20 @@ class DocumentUploadAdmin(MemberRecordAdmin[DocumentUpload]):
         "content_type",
         "sha256",
         "rejection",
-        "stored",
+        "document",
     ]
+
+    @admin.display(description=_("document"))
+    def document(self, upload: DocumentUpload) -> str:
+        """The officers' viewer (authenticated, branch-checked), never the file's own
+        /media/ URL, which nothing serves and must not be public."""
+        if upload.state != DocumentUpload.State.COMPLETE or not upload.stored:
+            return "—"
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            reverse("backoffice:document", args=[upload.public_id]),
+            _("Open"),
+        )
 
 
 @admin.register(AppointmentCapacity)

@@ -151,6 +151,23 @@ REJECTION_LABELS = {
     "identity_mismatch": _(
         "Your identity could not be confirmed. Visit the branch office with your e-KTP and KPJ card."
     ),
+    # The rules' refusal codes, as an officer may reject with them (the eligibility check
+    # on the claim page says from which date the claim can be filed).
+    "waiting_period": _(
+        "A claim after leaving a job can be filed one month after the last day of work. File again once the month has passed."
+    ),
+    "membership_active": _(
+        "Your membership is still recorded as active because your employer has not reported that you left. Ask the employer's HR to report it, then file again."
+    ),
+    "under_retirement_age": _("You have not reached the retirement age yet."),
+    "membership_too_short": _("A partial withdrawal needs at least 10 years of membership."),
+    "partial_already_taken": _(
+        "A partial withdrawal is allowed once, and you have already had one."
+    ),
+    "npwp_missing": _(
+        "Your balance is above the limit that needs a tax number (NPWP). Register for one, then file again."
+    ),
+    "no_balance": _("Your JHT balance is Rp 0, so there is nothing to pay."),
 }
 RELATION_LABELS = {
     "child": _("child"),

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_structlog",
     "ninja",  # serves Swagger UI from its bundled static files, not a CDN
+    "django_otp",  # officers' second factor (TOTP), docs/backoffice.md
+    "django_otp.plugins.otp_totp",
     "cairkan.members",
     "cairkan.workdays",
     "cairkan.audit",
@@ -88,6 +90,7 @@ INSTALLED_APPS = [
     "cairkan.demo",
     "cairkan.guidance",
     "cairkan.web",
+    "cairkan.backoffice",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +104,7 @@ MIDDLEWARE = [
     "cairkan.api.middleware.WrongMethodProblem",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # user.is_verified(): signed in with a TOTP code
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
@@ -254,12 +258,32 @@ CAIRKAN_FACE_POLICY: dict[str, Any] = env.json("CAIRKAN_FACE_POLICY", default={}
 # Per risk rule, by code: {"enabled": false} switches it off, other keys set its
 # parameters, e.g. {"amount_above_ceiling": {"ceiling": 12000000}}. Empty: the defaults.
 CAIRKAN_SCREENING_RULES: dict[str, Any] = env.json("CAIRKAN_SCREENING_RULES", default={})
+# --- Back office (docs/backoffice.md) ------------------------------------------------------
+# Four eyes: a claim whose gross amount (Rp) is above this needs two different approvers.
+CAIRKAN_FOUR_EYES_ABOVE: int = env.int("CAIRKAN_FOUR_EYES_ABOVE", default=50_000_000)
+# The Django admin lets in only sessions signed in with a TOTP code at /kantor/masuk/.
+CAIRKAN_ADMIN_REQUIRES_OTP: bool = env.bool("CAIRKAN_ADMIN_REQUIRES_OTP", default=PRODUCTION)
+# The issuer name an officer's authenticator app shows beside the code.
+OTP_TOTP_ISSUER = "Cairkan"
 
 # --- Client addresses (docs/operating.md, "Behind a reverse proxy") ------------------------
 # How many proxies of ours stand in front of the web processes and append to
 # X-Forwarded-For; per-client limits key on the address the outermost one saw. 0: use
 # REMOTE_ADDR and ignore the header (anyone can send it).
 CAIRKAN_TRUSTED_PROXY_HOPS: int = env.int("CAIRKAN_TRUSTED_PROXY_HOPS", default=0)
+
+# --- Tax withholding (docs/payments.md, "Reconciliation and tax") -------------------------
+# Who withholds the income tax on JHT payments (PP 68/2009) and prints it on each bukti
+# potong: BPJS Ketenagakerjaan and its tax number (NPWP), set per deployment.
+CAIRKAN_WITHHOLDER: dict[str, str] = {
+    "name": env.str("CAIRKAN_WITHHOLDER_NAME", default="BPJS Ketenagakerjaan"),
+    "npwp": env.str("CAIRKAN_WITHHOLDER_NPWP", default=""),
+}
+# Daily reconciliation lists a payout whose outcome is still open (sending, unknown,
+# accepted) this long after it entered that state; polling settles one in minutes.
+CAIRKAN_RECONCILE_OPEN_OUTCOME_AFTER_S: float = env.float(
+    "CAIRKAN_RECONCILE_OPEN_OUTCOME_AFTER_S", default=2 * 3600
+)
 
 # --- Internationalisation ------------------------------------------------------------------
 # Members read Bahasa Indonesia first; English is the second language.

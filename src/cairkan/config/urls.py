@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("kantor/", include("cairkan.backoffice.urls")),
     path("api/", api.urls),
     path("", include("cairkan.guidance.urls")),
     path("", include("cairkan.web.urls")),

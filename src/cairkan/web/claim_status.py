@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import structlog
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -33,9 +34,12 @@ from cairkan.integrations.bank.base import BANKS
 from cairkan.jht.messages import rupiah
 from cairkan.payouts.failures import member_message
 from cairkan.payouts.selectors import payout_of
+from cairkan.payouts.tax_slips import tax_slip_for, tax_slip_pdf
 from cairkan.web.claim_forms import BankForm
 from cairkan.web.members import member_required
 from cairkan.web.wizard import language, receive_files, upload_texts
+
+log = structlog.get_logger(__name__)
 
 # What a member can do in each status, in plain words.
 WHAT_NEXT = {
@@ -126,10 +130,34 @@ def claim_detail(request: HttpRequest, claim_id: Any) -> HttpResponse:
         "corrections": [_item_label(item) for item in correction_items(claim)],
         "rejection": REJECTION_LABELS.get(claim.rejection_code, ""),
         "payout_failure": _payout_failure(claim),
+        "officer_note": officer_note(claim),
         "appointment": claim.appointments.filter(state="booked").first(),
         "events": [(e.at, Status(e.to_status).label) for e in claim.events.all()],
+        "tax_slip": claim.status == Status.PAID,
     }
     return render(request, "web/claim/detail.html", context)
+
+
+@never_cache  # private, no-store: a tax slip carries the NIK and never sits in a shared cache
+@member_required
+def claim_tax_slip(request: HttpRequest, claim_id: Any) -> HttpResponse:
+    """The bukti potong of the member's own paid claim; anyone else's, or none yet: 404."""
+    slip = tax_slip_for(_own_claim(request, claim_id))
+    if slip is None:
+        raise Http404(_("This claim has no withholding slip yet: it is issued once it is paid."))
+    response = HttpResponse(tax_slip_pdf(slip), content_type="application/pdf")
+    log.info("tax_slip_downloaded", claim_id=slip.claim_reference, slip=slip.number)
+    filename = "bukti-potong-" + slip.number.replace("/", "-") + ".pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def officer_note(claim: Claim) -> str:
+    """The note the officer wrote for the member when rejecting or asking a correction."""
+    if claim.status not in (Status.REJECTED, Status.NEEDS_FIX):
+        return ""
+    event = claim.events.filter(to_status=claim.status).order_by("-at", "-pk").first()
+    return event.reason if event is not None and event.actor == "officer" else ""
 
 
 @never_cache

@@ -35,4 +35,5 @@ urlpatterns = [
     path("klaim/status/", claim_status.claim_list, name="claim_list"),
     path("klaim/<uuid:claim_id>/", claim_status.claim_detail, name="claim_detail"),
     path("klaim/<uuid:claim_id>/perbaiki/", claim_status.claim_fix, name="claim_fix"),
+    path("klaim/<uuid:claim_id>/bukti-potong/", claim_status.claim_tax_slip, name="claim_tax_slip"),
 ]

@@ -1,0 +1,67 @@
+"""Officers of the back office as they sign in: a role, a posting to branches and a
+session that passed the second factor (TOTP) — never a superuser."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.core.management import call_command
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from cairkan.backoffice.models import Branch, Posting
+from cairkan.claims.models import Claim
+from cairkan.claims.services import ClaimRequest, claim_submit
+from cairkan.members.models import Participant
+from claim_steps import face_check_passed, upload_documents
+from staff_users import staff_user
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Makassar"))
+
+
+def branches() -> tuple[Branch, Branch]:
+    """The demo's branch (Hulu Sungai Utara, 63.08) and another with none of its claims."""
+    amuntai = Branch.objects.create(code="amuntai", name="KC Amuntai", regency_codes=["63.08"])
+    other = Branch.objects.create(
+        code="banjarmasin", name="KC Banjarmasin", regency_codes=["63.71"]
+    )
+    return amuntai, other
+
+
+def officer(username: str, role: str | None = None, *perms: str, posted: Branch | None = None):
+    user = staff_user(username, *perms, role=role)
+    if posted is not None:
+        Posting.objects.create(user=user).branches.add(posted)
+    return user
+
+
+def signed_in(user: object) -> Client:
+    """A client signed in with both factors, as the sign-in pages leave it."""
+    client = Client()
+    client.force_login(user)
+    device = TOTPDevice.objects.create(user=user, name="uji", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def rina_claim() -> Claim:
+    """Rina's resignation claim on the app channel (the demo persona of 63.08.05)."""
+    call_command("seed_demo", members=12, seed=1, as_of=date(2026, 11, 23))
+    rina = Participant.objects.get(nik="6308056108979001")
+    face_check_passed(rina, at=NOW)
+    upload_documents(rina, "resignation")
+    return claim_submit(
+        participant=rina,
+        request=ClaimRequest(
+            reason="resignation",
+            separation_date=date(2026, 10, 9),
+            bank_code="002",
+            account_number="005201000019001",
+        ),
+        idempotency_key="k",
+        now=NOW,
+    )

@@ -1,0 +1,167 @@
+"""Every back-office page and action, per role: what each officer may and may not do,
+and that nobody outside a branch reads its claims. Officers hold roles, never superuser."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from backoffice_staff import branches, officer, rina_claim, signed_in
+from cairkan.claims.models import Claim
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("Petugas loket", "Verifikator", "Penyelia", "Auditor")
+# Pages (GET) and who may open them.
+PAGES = {
+    "queue": set(ROLES),
+    "review": set(ROLES),
+    "document": set(ROLES),
+    "supervision": {"Penyelia", "Auditor"},
+    "reconciliation": {"Penyelia", "Auditor"},
+    "tax_report": {"Penyelia", "Auditor"},
+}
+# Actions (POST) and who may take them.
+ACTIONS = {
+    "take": {"Verifikator", "Penyelia"},
+    "release": {"Verifikator", "Penyelia"},
+    "approve": {"Penyelia"},
+    "reject": {"Verifikator", "Penyelia"},
+    "correction": {"Verifikator", "Penyelia"},
+    "escalate": {"Verifikator", "Penyelia"},
+}
+
+
+@pytest.fixture
+def claim() -> Claim:
+    return rina_claim()
+
+
+def _url(name: str, claim: Claim) -> str:
+    if name in ("queue", "supervision", "reconciliation", "tax_report"):
+        return reverse(f"backoffice:{name}")
+    if name == "document":
+        return reverse("backoffice:document", args=[claim.documents.first().public_id])
+    return reverse(f"backoffice:{name}", args=[claim.public_id])
+
+
+def _post_data(name: str, claim: Claim) -> dict[str, object]:
+    return {
+        "reject": {"code": "documents_incomplete", "note": "Foto KTP buram."},
+        "correction": {"items": ["document:ektp"], "note": "Foto KTP buram."},
+        "escalate": {"note": "Tanggal berhenti perlu dicek."},
+    }.get(name, {})
+
+
+@pytest.mark.parametrize("name", [*PAGES, *ACTIONS])
+def test_nobody_signed_out_or_password_only_gets_in(claim, name: str) -> None:
+    amuntai, _other = branches()
+    penyelia = officer("pw-only", "Penyelia", posted=amuntai)
+    password_only = Client()
+    password_only.force_login(penyelia)  # the admin's login: no second factor
+    for client in (Client(), password_only):
+        method = client.post if name in ACTIONS else client.get
+        response = method(_url(name, claim), _post_data(name, claim))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("backoffice:login"))
+    claim.refresh_from_db()
+    assert claim.status == "submitted"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", list(PAGES))
+def test_each_page_opens_only_for_the_roles_that_may(claim, role: str, name: str) -> None:
+    amuntai, _other = branches()
+    client = signed_in(officer("o", role, posted=amuntai))
+    response = client.get(_url(name, claim))
+    assert response.status_code == (200 if role in PAGES[name] else 403)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", list(ACTIONS))
+def test_each_action_is_taken_only_by_the_roles_that_may(claim, role: str, name: str) -> None:
+    amuntai, _other = branches()
+    client = signed_in(officer("o", role, posted=amuntai))
+    before = (claim.status, claim.events.count())
+    response = client.post(_url(name, claim), _post_data(name, claim))
+    claim.refresh_from_db()
+    if role not in ACTIONS[name]:
+        assert response.status_code == 403
+        assert (claim.status, claim.events.count()) == before
+    else:
+        assert response.status_code == 302
+
+
+def test_an_auditor_cannot_approve_even_by_posting(claim) -> None:
+    amuntai, _other = branches()
+    client = signed_in(officer("audit", "Auditor", posted=amuntai))
+    assert client.post(_url("approve", claim)).status_code == 403
+    claim.refresh_from_db()
+    assert claim.status == "submitted"
+
+
+def test_a_verifier_cannot_approve(claim) -> None:
+    amuntai, _other = branches()
+    client = signed_in(officer("ver", "Verifikator", posted=amuntai))
+    assert client.post(_url("approve", claim)).status_code == 403
+    claim.refresh_from_db()
+    assert claim.status == "submitted"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_nobody_outside_the_branch_reads_or_moves_its_claims(claim, role: str) -> None:
+    _amuntai, other = branches()
+    client = signed_in(officer("luar", role, posted=other))
+    if role != "Auditor":  # the auditor reads every branch (backoffice.view_all_branches)
+        queue = client.get(_url("queue", claim)).content.decode()
+        assert claim.participant.full_name not in queue
+        assert client.get(_url("review", claim)).status_code == 404
+        assert client.get(_url("document", claim)).status_code == 404
+    for name in ACTIONS:
+        response = client.post(_url(name, claim), _post_data(name, claim))
+        assert response.status_code in (403, 404), name
+    claim.refresh_from_db()
+    assert claim.status == "submitted"
+    assert claim.events.count() == 1
+
+
+def test_an_officer_with_no_posting_sees_no_claim(claim) -> None:
+    branches()
+    client = signed_in(officer("baru", "Verifikator"))
+    assert claim.participant.full_name not in client.get(_url("queue", claim)).content.decode()
+    assert client.get(_url("review", claim)).status_code == 404
+
+
+def test_the_right_to_all_branches_reads_every_claim(claim) -> None:
+    _amuntai, other = branches()
+    client = signed_in(
+        officer("wilayah", "Verifikator", "backoffice.view_all_branches", posted=other)
+    )
+    assert claim.participant.full_name in client.get(_url("queue", claim)).content.decode()
+    assert client.get(_url("review", claim)).status_code == 200
+
+
+def test_every_backoffice_url_is_in_this_matrix() -> None:
+    from cairkan.backoffice import urls
+
+    named = {p.name for p in urls.urlpatterns}
+    sign_in = {"login", "login_code", "enrol", "logout"}
+    assert named == set(PAGES) | set(ACTIONS) | sign_in
+
+
+def test_the_admins_approve_action_cannot_skip_four_eyes(claim, settings) -> None:
+    settings.CAIRKAN_FOUR_EYES_ABOVE = claim.gross - 1
+    supervisor = officer("pny", "Penyelia")
+    client = signed_in(supervisor)
+    client.post(
+        "/admin/claims/claim/", {"action": "move_to_approved", "_selected_action": [claim.pk]}
+    )
+    claim.refresh_from_db()
+    assert claim.status == "submitted"
+    settings.CAIRKAN_FOUR_EYES_ABOVE = claim.gross  # at the limit: one approval is enough
+    client.post(
+        "/admin/claims/claim/", {"action": "move_to_approved", "_selected_action": [claim.pk]}
+    )
+    claim.refresh_from_db()
+    assert claim.status == "approved"
