@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from backoffice_staff import NOW, branches, officer, rina_claim, signed_in
+from cairkan.audit.models import AuditEntry
 from cairkan.backoffice.models import Branch, ClaimReview, ReviewEvent
 from cairkan.backoffice.selectors import QueueFilters, sla_deadline, work_queue
 from cairkan.backoffice.services import ReviewError, claim_review_approve, claim_take
@@ -155,6 +156,12 @@ def test_above_the_limit_approval_needs_two_different_people(claim, amuntai, set
     event = ClaimEvent.objects.filter(claim=claim, to_status="approved").get()
     assert event.acting_user == second
     assert ReviewEvent.objects.get(claim=claim, action="first_approval").officer == first
+    # The approval made the claim's one payout, and both approvers are in the audit trail.
+    assert claim.payouts.get().net == claim.net
+    trail = AuditEntry.objects.filter(subject_type="claims.claim", subject_id=str(claim.pk))
+    assert list(
+        trail.filter(action="review.first_approval").values_list("actor_user_id", flat=True)
+    ) == [first.pk]
 
 
 def test_a_claim_taken_by_one_officer_cannot_be_decided_by_another(claim, amuntai) -> None:

@@ -14,12 +14,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from cairkan.audit.services import audit_record
 from cairkan.backoffice.models import ClaimReview, ReviewEvent
 from cairkan.backoffice.selectors import four_eyes_limit, visible_claims
 from cairkan.claims.messages import REJECTION_LABELS
 from cairkan.claims.models import Claim, Status
 from cairkan.claims.services import ClaimError, claim_transition
 from cairkan.jht import REFUSAL_CODES
+from cairkan.payouts.services import claim_approve
 
 # What an officer may give as the reason of a rejection: the rules' refusal codes and the
 # back office's own (each has the member's words in claims.messages / jht.messages).
@@ -72,7 +74,7 @@ def claim_take(*, claim: Claim, officer: Any) -> ClaimReview:
         review.assignee = officer
         review.assigned_at = timezone.now()
         review.save(update_fields=["assignee", "assigned_at"])
-        ReviewEvent.objects.create(claim=locked, officer=officer, action=ReviewEvent.Action.TAKEN)
+        _review_event(claim=locked, officer=officer, action=ReviewEvent.Action.TAKEN)
         if locked.status == Status.SUBMITTED:
             claim_transition(
                 claim=locked,
@@ -96,17 +98,27 @@ def claim_release(*, claim: Claim, officer: Any) -> ClaimReview:
         review.assignee = None
         review.assigned_at = None
         review.save(update_fields=["assignee", "assigned_at"])
-        ReviewEvent.objects.create(
-            claim=locked, officer=officer, action=ReviewEvent.Action.RELEASED
-        )
+        _review_event(claim=locked, officer=officer, action=ReviewEvent.Action.RELEASED)
     return review
 
 
 def _approve(*, claim: Claim, officer: Any, reason: str) -> Claim:
-    """The one approving call (payouts' ``claim_approve`` replaces it at merge)."""
-    return claim_transition(
-        claim=claim, to_status="approved", actor="officer", acting_user=officer, reason=reason
+    """The one approving call: the payout is made and queued with the approval."""
+    return claim_approve(claim=claim, actor="officer", acting_user=officer, reason=reason)
+
+
+def _review_event(*, claim: Claim, officer: Any, action: str, note: str = "") -> ReviewEvent:
+    """An officer's step that is not a status change, in the tamper-evident trail too."""
+    event = ReviewEvent.objects.create(claim=claim, officer=officer, action=action, note=note)
+    audit_record(
+        actor_kind="officer",
+        actor_user=officer,
+        action=f"review.{action}",
+        subject=claim,
+        participant=claim.participant_id,
+        why=note,
     )
+    return event
 
 
 def claim_review_approve(*, claim: Claim, officer: Any) -> str:
@@ -128,7 +140,7 @@ def claim_review_approve(*, claim: Claim, officer: Any) -> str:
                 review.assignee = None
                 review.assigned_at = None
                 review.save()
-                ReviewEvent.objects.create(
+                _review_event(
                     claim=locked, officer=officer, action=ReviewEvent.Action.FIRST_APPROVAL
                 )
                 return "first_approval"
@@ -223,7 +235,7 @@ def claim_review_escalate(*, claim: Claim, officer: Any, note: str) -> ClaimRevi
         review.assignee = None
         review.assigned_at = None
         review.save()
-        ReviewEvent.objects.create(
+        _review_event(
             claim=locked, officer=officer, action=ReviewEvent.Action.ESCALATED, note=note[:500]
         )
     return review
