@@ -11,7 +11,7 @@ from ninja import Router, Schema
 
 from cairkan.accounts.models import MemberAccount
 from cairkan.api.core import enrolled
-from cairkan.members.balances import participant_balance
+from cairkan.members.balances import kpj_balances
 
 # Member data: only for an account whose face is enrolled (issue 9 H3).
 router = Router(auth=enrolled)
@@ -28,8 +28,5 @@ def balance(request: HttpRequest) -> dict[str, Any]:
     account: MemberAccount = request.auth  # type: ignore[attr-defined]
     today = timezone.localdate()
     participant = account.participant  # enrolled: the router's token check saw to it
-    return {
-        "balance": participant_balance(participant=participant, as_of=today),
-        "as_of": today,
-        "kpj": list(participant.memberships.values_list("kpj", flat=True)),
-    }
+    balances = kpj_balances(participant=participant, as_of=today)  # one query
+    return {"balance": sum(balances.values()), "as_of": today, "kpj": list(balances)}
