@@ -25,8 +25,8 @@ def _ledger(as_of: date) -> Iterator[tuple[QuerySet[Any], Any, int]]:
     """What makes a KPJ's balance on ``as_of``, as (rows, amount, sign): contributions paid
     up to ``as_of``, plus returns credited for the years before ``as_of``'s year (a year's
     return is credited at its end), less the withdrawals paid up to ``as_of`` (PP 46/2015
-    Art. 22, 26: what is paid leaves the balance; Permenaker 4/2022). The one definition:
-    both query shapes below are built from it."""
+    Art. 22, 26: what is paid leaves the balance; Permenaker 4/2022). The set-based sums
+    are built from it; ``_KPJ_ROWS`` writes the same rule out for one participant."""
     yield Contribution.objects.filter(paid_on__lte=as_of), PAID, 1
     yield ReturnCredit.objects.filter(year__lt=as_of.year), F("amount"), 1
     yield WithdrawalPart.objects.filter(paid_on__lte=as_of), F("amount"), -1
