@@ -7,6 +7,7 @@ ceiling), balance, claim status and claim submission (each simulated member file
 Sandbox latency is off (CAIRKAN_ENV=test) so the figures are Cairkan's own work.
 
 Usage: python bench/api.py [--seconds 15] [--users 16] [--sqlite-only | --postgresql-only]
+                           [--scenarios Ceiling,Balance]
 """
 
 from __future__ import annotations
@@ -110,7 +111,7 @@ def prepare(fixture: Path) -> None:
             "separation_date": membership.separation_date.isoformat(),
             "bank_code": account.bank_code,
             "account_number": account.account_number,
-            "npwp": "123456789012345",
+            "npwp": "013000666091000",  # valid check digit (validate_npwp)
         }
         request = ClaimRequest(**{**body, "separation_date": membership.separation_date})
         preview = claim_preview(participant=membership.participant, request=request)
@@ -139,7 +140,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def run(database: str, env: dict[str, str], seconds: int, users: int) -> None:
+def run(database: str, env: dict[str, str], seconds: int, users: int, scenarios: list[str]) -> None:
     with tempfile.TemporaryDirectory(prefix="cairkan-api-bench-") as tmp:
         env = {
             **env,
@@ -180,7 +181,7 @@ def run(database: str, env: dict[str, str], seconds: int, users: int) -> None:
                 f"{database}: {len(fixture['submitters'])} members ready to submit, "
                 f"{users} concurrent users, {seconds} s per endpoint"
             )
-            for scenario in SCENARIOS:
+            for scenario in scenarios:
                 prefix = Path(tmp) / scenario
                 subprocess.run(
                     [
@@ -231,6 +232,11 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=16)
     parser.add_argument("--sqlite-only", action="store_true")
     parser.add_argument("--postgresql-only", action="store_true")
+    parser.add_argument(
+        "--scenarios",
+        default=",".join(SCENARIOS),
+        help="which to run, comma-separated (e.g. Ceiling,Balance for the H2 ratio)",
+    )
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -238,12 +244,16 @@ def main() -> None:
         prepare(Path(os.environ["CAIRKAN_BENCH_FIXTURE"]))
         return
     env = dict(os.environ)
+    scenarios = [s for s in args.scenarios.split(",") if s]
+    unknown = set(scenarios) - set(SCENARIOS)
+    if unknown:
+        parser.error(f"unknown scenarios {sorted(unknown)}: choose from {SCENARIOS}")
     if args.inner:
-        run("postgresql", env, args.seconds, args.users)
+        run("postgresql", env, args.seconds, args.users, scenarios)
         return
     if not args.postgresql_only:
         sqlite_env = {k: v for k, v in env.items() if k != "DATABASE_URL"}
-        run("sqlite", sqlite_env, args.seconds, args.users)
+        run("sqlite", sqlite_env, args.seconds, args.users, scenarios)
     if not args.sqlite_only:
         sys.stdout.flush()
         subprocess.run(
@@ -256,6 +266,8 @@ def main() -> None:
                 str(args.seconds),
                 "--users",
                 str(args.users),
+                "--scenarios",
+                ",".join(scenarios),
             ],
             check=True,
         )

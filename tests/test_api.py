@@ -44,8 +44,17 @@ def rina() -> Participant:
     return Participant.objects.get(nik=RINA["nik"])
 
 
-@pytest.fixture
-def api(client: Client, rina: Participant) -> Client:
+def enrol_face(participant: Participant) -> None:
+    """The member's face as enrolled against the registry photo: until then the account
+    may be a stranger's, and the API gives it no member data (issue 9 H3)."""
+    FaceEnrolment.objects.get_or_create(
+        participant=participant,
+        defaults={"embedding": np.zeros(128).tobytes(), "registry_distance": 0.3},
+    )
+
+
+def logged_in(client: Client) -> Client:
+    """``client`` as Rina's app: logged in, its device confirmed, its token sent."""
     login = {"identifier": PHONE, "password": PASSWORD, "device_id": "app-1"}
     first = client.post("/api/auth/login", login, content_type="application/json")
     assert first.status_code == 202 and first.json()["code_sent_to"] == "+62812••••0001"
@@ -55,6 +64,19 @@ def api(client: Client, rina: Participant) -> Client:
     client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token}"
     client.defaults["HTTP_X_DEVICE_ID"] = "app-1"  # a token works only from its device
     return client
+
+
+@pytest.fixture
+def unenrolled_api(client: Client, rina: Participant) -> Client:
+    """Rina logged in through the API, her face not enrolled yet."""
+    return logged_in(client)
+
+
+@pytest.fixture
+def api(client: Client, rina: Participant) -> Client:
+    """Rina logged in through the API, her face enrolled: she reads and files her own."""
+    enrol_face(rina)
+    return logged_in(client)
 
 
 def test_api_docs_load_nothing_from_outside(client: Client) -> None:
@@ -71,11 +93,13 @@ def test_openapi_document_is_served(client: Client) -> None:
     assert client.get("/api/docs").status_code == 200
 
 
-def test_balance_needs_a_token(client: Client, api: Client, rina: Participant) -> None:
+def test_balance_needs_a_token_and_an_enrolled_face(
+    unenrolled_api: Client, rina: Participant
+) -> None:
     assert Client().get("/api/me/balance").status_code == 401
-    assert api.get("/api/me/balance").status_code == 403  # no enrolled face yet (issue 9 H3)
-    FaceEnrolment.objects.create(participant=rina, embedding=b"\0" * 1024, registry_distance=0.3)
-    body = api.get("/api/me/balance").json()
+    assert unenrolled_api.get("/api/me/balance").status_code == 403  # issue 9 H3
+    enrol_face(rina)
+    body = unenrolled_api.get("/api/me/balance").json()
     assert body["kpj"] == ["23000000101"] and body["balance"] > 1_000_000
 
 

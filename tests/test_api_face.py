@@ -23,7 +23,7 @@ from cairkan.biometrics.models import (
     LivenessChallenge,
 )
 from cairkan.members.models import Participant
-from test_api import PHONE, api, rina  # noqa: F401  (fixtures)
+from test_api import PHONE, api, rina, unenrolled_api  # noqa: F401  (fixtures)
 from test_face_policy import DARK, LIVE, STATIC, embedding_of
 
 pytestmark = pytest.mark.django_db
@@ -39,8 +39,10 @@ def turn_left_then_right(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def enrolled(rina: Participant) -> Participant:  # noqa: F811
-    FaceEnrolment.objects.create(
-        participant=rina, embedding=embedding_of("obama3.jpg").tobytes(), registry_distance=0.3
+    """Rina enrolled with the face the LIVE frames show (``api`` enrolled a blank one)."""
+    FaceEnrolment.objects.update_or_create(
+        participant=rina,
+        defaults={"embedding": embedding_of("obama3.jpg").tobytes(), "registry_distance": 0.3},
     )
     return rina
 
@@ -127,30 +129,32 @@ def test_a_photo_held_still_fails_three_times_then_the_step_locks(
     assert "3" in refused.json()["message"]
 
 
-def test_refusals_are_problems_with_messages(api: Client, rina: Participant) -> None:  # noqa: F811
-    not_enrolled = api.post("/api/face/challenges")
+def test_refusals_are_problems_with_messages(unenrolled_api: Client, rina: Participant) -> None:  # noqa: F811
+    """The face step stays open to an unenrolled account, and says what it lacks."""
+    member = unenrolled_api
+    not_enrolled = member.post("/api/face/challenges")
     assert (not_enrolled.status_code, not_enrolled.json()["code"]) == (409, "not_enrolled")
     FaceEnrolment.objects.create(
         participant=rina, embedding=embedding_of("obama3.jpg").tobytes(), registry_distance=0.3
     )
-    fake = {**new_challenge(api), "id": "00000000-0000-0000-0000-000000000000"}
-    unknown = verify(api, LIVE, challenge=fake)
+    fake = {**new_challenge(member), "id": "00000000-0000-0000-0000-000000000000"}
+    unknown = verify(member, LIVE, challenge=fake)
     assert (unknown.status_code, unknown.json()["code"]) == (409, "challenge_unknown")
-    used = new_challenge(api)
-    assert verify(api, LIVE, challenge=used).status_code == 200
-    again = verify(api, LIVE, challenge=used)
+    used = new_challenge(member)
+    assert verify(member, LIVE, challenge=used).status_code == 200
+    again = verify(member, LIVE, challenge=used)
     assert (again.status_code, again.json()["code"]) == (409, "challenge_used")
-    garbage = verify(api, [b"not a photo"] * 3)
+    garbage = verify(member, [b"not a photo"] * 3)
     assert (garbage.status_code, garbage.json()["code"]) == (400, "invalid_capture")
     for response in (not_enrolled, unknown, again, garbage):
         assert response.json()["message"]
-    fresh = new_challenge(api)
-    missing = api.post(
+    fresh = new_challenge(member)
+    missing = member.post(
         "/api/face/verifications",
         {"challenge_id": fresh["id"], "step": 0, "nonce": fresh["prompt"]["nonce"]},
     )
     assert missing.status_code == 422 and missing.json()["field"] == "frames"
-    old_client = api.post(  # the one-request capture of before: no prompt answered
+    old_client = member.post(  # the one-request capture of before: no prompt answered
         "/api/face/verifications",
         {
             "challenge_id": fresh["id"],

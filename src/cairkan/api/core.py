@@ -16,7 +16,7 @@ from ninja.parser import Parser
 from pydantic import ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
 
-from cairkan.api.auth import TokenAuth
+from cairkan.api.auth import EnrolledTokenAuth, TokenAuth
 
 # No request of this API nests deeper than a few levels; 32 leaves room and stays far
 # below Python's recursion limit, which deeply nested JSON otherwise reaches (a 500).
@@ -65,6 +65,11 @@ class BoundedJsonParser(Parser):
 ERROR_MEANINGS = {
     400: "Refused: the request cannot be done as it is (see code, message and field).",
     401: "No valid token for this device: log in (Authorization: Bearer, X-Device-Id).",
+    403: (
+        "The account's face is not yet enrolled against the registry photo (code "
+        "face_not_enrolled): member data opens once it is. Logging in, tokens, the face "
+        "step and eligibility stay open."
+    ),
     404: "Not found among the member's own.",
     405: "This path does not take this method: the Allow header says which it takes.",
     409: "Conflicts with the current state (see code; details say what is current).",
@@ -89,7 +94,8 @@ def _problem_response(status: int) -> dict[str, Any]:
 
 def document_problems(schema: dict[str, Any]) -> None:
     """Every operation lists the errors it can answer with, as ``Problem`` bodies: 405
-    for a wrong method, 401 where a token is needed, 400/413/422 where there is a body
+    for a wrong method, 401 where a token is needed, 403 where member data also needs an
+    enrolled face (``EnrolledTokenAuth``), 400/413/422 where there is a body
     (not JSON, too deep, too large, invalid), 422 where there are parameters. Tokens are
     bound to their device: the security requirement is the bearer token and the
     ``X-Device-Id`` header together."""
@@ -97,7 +103,9 @@ def document_problems(schema: dict[str, Any]) -> None:
     components.setdefault("schemas", {}).setdefault(
         "Problem", Problem.model_json_schema(ref_template="#/components/schemas/{model}")
     )
-    components.setdefault("securitySchemes", {})["DeviceId"] = {
+    schemes = components.setdefault("securitySchemes", {})
+    schemes.pop("EnrolledTokenAuth", None)  # the same bearer token as TokenAuth
+    schemes["DeviceId"] = {
         "type": "apiKey",
         "in": "header",
         "name": "X-Device-Id",
@@ -107,6 +115,9 @@ def document_problems(schema: dict[str, Any]) -> None:
         for operation in operations.values():
             statuses = {405}  # answered by api.middleware.WrongMethodProblem
             if operation.get("security"):
+                if {"EnrolledTokenAuth": []} in operation["security"]:
+                    statuses.add(403)
+                # One token for both checks: the client sends the same headers.
                 operation["security"] = [{"TokenAuth": [], "DeviceId": []}]
                 statuses.add(401)
             if operation.get("requestBody"):
@@ -145,7 +156,10 @@ api = CairkanAPI(
     docs_url="/docs",
     description="JHT claims for native apps. Messages are in Bahasa Indonesia.",
 )
+# Any logged-in account: its tokens, logging out, the face step.
 auth = TokenAuth()
+# Member data (issue 9 H3): the routers of balance, draft, uploads and claims take it.
+enrolled = EnrolledTokenAuth()
 
 
 class Problem(Schema):

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
-from django.db.models import F, Q, Sum
+from django.db import connection
+from django.db.models import F, Model, Q, QuerySet, Sum
 
 from cairkan.members.models import (
     Contribution,
@@ -18,55 +21,87 @@ from cairkan.members.models import (
 PAID = F("worker_share") + F("employer_share")
 
 
+def _ledger(as_of: date) -> Iterator[tuple[QuerySet[Any], Any, int]]:
+    """What makes a KPJ's balance on ``as_of``, as (rows, amount, sign): contributions paid
+    up to ``as_of``, plus returns credited for the years before ``as_of``'s year (a year's
+    return is credited at its end), less the withdrawals paid up to ``as_of`` (PP 46/2015
+    Art. 22, 26: what is paid leaves the balance; Permenaker 4/2022). The set-based sums
+    are built from it; ``_KPJ_ROWS`` writes the same rule out for one participant."""
+    yield Contribution.objects.filter(paid_on__lte=as_of), PAID, 1
+    yield ReturnCredit.objects.filter(year__lt=as_of.year), F("amount"), 1
+    yield WithdrawalPart.objects.filter(paid_on__lte=as_of), F("amount"), -1
+
+
 def _membership_balances(as_of: date, memberships: Q) -> dict[int, int]:
-    """Balance per membership: contributions paid up to ``as_of`` plus returns credited for
-    the years before ``as_of``'s year (a year's return is credited at its end), less the
-    withdrawals paid up to ``as_of`` (PP 46/2015 Art. 22, 26: what is paid leaves the
-    balance; Permenaker 4/2022).
+    """Balance per membership, set-based: one grouped sum per kind of ledger row.
 
     Grouped by membership, not by participant: joining every ledger row to its
     participant costs ten times the aggregation itself on SQLite.
     """
     balances: dict[int, int] = defaultdict(int)
-    paid = (
-        Contribution.objects.filter(memberships, paid_on__lte=as_of)
-        .values("membership_id")
-        .annotate(total=Sum(PAID))
-        .values_list("membership_id", "total")
-    )
-    credited = (
-        ReturnCredit.objects.filter(memberships, year__lt=as_of.year)
-        .values("membership_id")
-        .annotate(total=Sum("amount"))
-        .values_list("membership_id", "total")
-    )
-    withdrawn = (
-        WithdrawalPart.objects.filter(memberships, paid_on__lte=as_of)
-        .values("membership_id")
-        .annotate(total=Sum("amount"))
-        .values_list("membership_id", "total")
-    )
-    for membership_id, total in (*paid, *credited):
-        balances[membership_id] += total
-    for membership_id, total in withdrawn:
-        balances[membership_id] -= total
+    for rows, amount, sign in _ledger(as_of):
+        totals = (
+            rows.filter(memberships)
+            .values("membership_id")
+            .annotate(total=Sum(amount))
+            .values_list("membership_id", "total")
+        )
+        for membership_id, total in totals:
+            balances[membership_id] += sign * total
     return balances
+
+
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+# ``_ledger`` for one participant's memberships, as one statement: each ledger's sum a
+# subquery correlated on the membership, so it is read through the ledger's membership
+# index (a join would let PostgreSQL's planner walk the payment-date index instead).
+# Written out rather than built by the ORM: building the three subqueries cost more than
+# running them, and this is the API's most frequent read (docs/benchmarks.md, issue 9 H2).
+# tests/test_returns.py holds it to ``balances_on`` (the ORM's) for every demo member.
+_KPJ_ROWS = """
+SELECT m.id, m.kpj,
+  COALESCE((SELECT SUM(c.worker_share + c.employer_share) FROM {contribution} c
+            WHERE c.membership_id = m.id AND c.paid_on <= %s), 0)
+  + COALESCE((SELECT SUM(r.amount) FROM {returns} r
+              WHERE r.membership_id = m.id AND r.year < %s), 0)
+  - COALESCE((SELECT SUM(w.amount) FROM {withdrawals} w
+              WHERE w.membership_id = m.id AND w.paid_on <= %s), 0)
+FROM {membership} m
+WHERE m.participant_id = %s
+ORDER BY m.id
+"""
+
+
+def _kpj_rows(participant_id: int, as_of: date) -> list[tuple[int, str, int]]:
+    """One participant's memberships as (id, KPJ, balance on ``as_of``), in one query."""
+    sql = _KPJ_ROWS.format(
+        contribution=_table(Contribution),
+        returns=_table(ReturnCredit),
+        withdrawals=_table(WithdrawalPart),
+        membership=_table(Membership),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [as_of, as_of.year, as_of, participant_id])
+        # PostgreSQL sums bigints as numeric (a Decimal here): whole rupiah, exact as int.
+        return [(pk, kpj, int(balance)) for pk, kpj, balance in cursor.fetchall()]
+
+
+def kpj_balances(*, participant: Participant, as_of: date) -> dict[str, int]:
+    """Each of one participant's KPJ numbers with its balance on ``as_of`` (rupiah)."""
+    return {kpj: balance for _pk, kpj, balance in _kpj_rows(participant.pk, as_of)}
 
 
 def membership_balances(*, participant: Participant, as_of: date) -> dict[int, int]:
     """Each of one participant's KPJ (membership id → rupiah) on ``as_of``."""
-    ids = list(Membership.objects.filter(participant=participant).values_list("pk", flat=True))
-    return {i: _membership_balances(as_of, Q(membership_id__in=ids)).get(i, 0) for i in ids}
+    return {pk: balance for pk, _kpj, balance in _kpj_rows(participant.pk, as_of)}
 
 
 def participant_balance(*, participant: Participant, as_of: date) -> int:
-    """All of one participant's KPJ together.
-
-    The KPJ ids are fetched first so the ledger is read through its (membership, month)
-    index; a join lets PostgreSQL's planner walk the payment-date index instead.
-    """
-    ids = list(Membership.objects.filter(participant=participant).values_list("pk", flat=True))
-    return sum(_membership_balances(as_of, Q(membership_id__in=ids)).values())
+    """All of one participant's KPJ together."""
+    return sum(balance for _pk, _kpj, balance in _kpj_rows(participant.pk, as_of))
 
 
 def balances_on(as_of: date) -> dict[int, int]:

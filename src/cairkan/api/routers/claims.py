@@ -10,7 +10,7 @@ from ninja import Router, Schema, Status
 from pydantic import AwareDatetime
 
 from cairkan.accounts.models import MemberAccount
-from cairkan.api.core import In, _uuid, auth, problems
+from cairkan.api.core import In, _uuid, enrolled, problems
 from cairkan.api.routers.uploads import UploadIn, UploadOut, _upload_out
 from cairkan.claims import appointments, documents
 from cairkan.claims.models import Claim
@@ -23,7 +23,8 @@ from cairkan.claims.services import (
     stage_of,
 )
 
-router = Router()
+# Member data: only for an account whose face is enrolled (issue 9 H3).
+router = Router(auth=enrolled)
 
 
 class HelperIn(In):
@@ -103,7 +104,6 @@ def _claim_out(claim: Claim) -> dict[str, Any]:
 @router.post(
     "/claims",
     response={200: ClaimOut, 201: ClaimOut, **problems(400, 409)},
-    auth=auth,
     tags=["claim"],
     openapi_extra={
         "parameters": [
@@ -145,9 +145,7 @@ def _own_claim(account: MemberAccount, claim_id: str) -> Claim:
     return claim
 
 
-@router.get(
-    "/claims/{claim_id}", response={200: ClaimOut, **problems(400)}, auth=auth, tags=["claim"]
-)
+@router.get("/claims/{claim_id}", response={200: ClaimOut, **problems(400)}, tags=["claim"])
 def claim_status(request: HttpRequest, claim_id: str) -> dict[str, Any]:
     return _claim_out(_own_claim(request.auth, claim_id))  # type: ignore[attr-defined]
 
@@ -155,7 +153,6 @@ def claim_status(request: HttpRequest, claim_id: str) -> dict[str, Any]:
 @router.post(
     "/claims/{claim_id}/uploads",
     response={201: UploadOut, **problems(400, 413)},
-    auth=auth,
     tags=["claim"],
 )
 def claim_upload_create(
@@ -178,7 +175,6 @@ class CorrectionIn(In):
 @router.post(
     "/claims/{claim_id}/correction",
     response={200: ClaimOut, **problems(400, 409)},
-    auth=auth,
     tags=["claim"],
 )
 def claim_correction(request: HttpRequest, claim_id: str, payload: CorrectionIn) -> dict[str, Any]:
@@ -194,7 +190,7 @@ class SlotOut(Schema):
     seats_left: int
 
 
-@router.get("/slots", response={200: list[SlotOut], **problems(400)}, auth=auth, tags=["claim"])
+@router.get("/slots", response={200: list[SlotOut], **problems(400)}, tags=["claim"])
 def slots(request: HttpRequest, kind: str = "video") -> list[dict[str, Any]]:
     """Free video-call (``video``) or branch (``branch``) appointments from the officers'
     published capacity, for claims on the assisted channels."""

@@ -8,11 +8,12 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from cairkan.accounts.models import MemberAccount
-from cairkan.api.core import In, auth, problems
+from cairkan.api.core import In, enrolled, problems
 from cairkan.claims import drafts
 from cairkan.claims.services import step_save
 
-router = Router()
+# Member data: only for an account whose face is enrolled (issue 9 H3).
+router = Router(auth=enrolled)
 
 
 class DraftOut(Schema):
@@ -36,7 +37,7 @@ def _draft_out(draft: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/draft", response=DraftOut, auth=auth, tags=["claim"])
+@router.get("/draft", response=DraftOut, tags=["claim"])
 def draft_get(request: HttpRequest) -> dict[str, Any]:
     account: MemberAccount = request.auth  # type: ignore[attr-defined]
     return _draft_out(drafts.draft_for(participant=account.participant))
@@ -45,7 +46,6 @@ def draft_get(request: HttpRequest) -> dict[str, Any]:
 @router.put(
     "/draft/{step}",
     response={200: DraftOut, 409: DraftOut, **problems(400)},
-    auth=auth,
     tags=["claim"],
 )
 def draft_put(request: HttpRequest, step: str, payload: DraftIn) -> Status[dict[str, Any]]:

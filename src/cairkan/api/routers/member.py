@@ -10,12 +10,11 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from cairkan.accounts.models import MemberAccount
-from cairkan.accounts.selectors import verified_participant
-from cairkan.accounts.services import AccountError
-from cairkan.api.core import auth, problems
-from cairkan.members.balances import participant_balance
+from cairkan.api.core import enrolled
+from cairkan.members.balances import kpj_balances
 
-router = Router()
+# Member data: only for an account whose face is enrolled (issue 9 H3).
+router = Router(auth=enrolled)
 
 
 class BalanceOut(Schema):
@@ -24,15 +23,10 @@ class BalanceOut(Schema):
     kpj: list[str]
 
 
-@router.get("/me/balance", response={200: BalanceOut, **problems(403)}, auth=auth, tags=["member"])
+@router.get("/me/balance", response=BalanceOut, tags=["member"])
 def balance(request: HttpRequest) -> dict[str, Any]:
     account: MemberAccount = request.auth  # type: ignore[attr-defined]
     today = timezone.localdate()
-    participant = verified_participant(account=account)
-    if participant is None:  # an unenrolled account may be a stranger's: nothing to read
-        raise AccountError("face_not_enrolled")
-    return {
-        "balance": participant_balance(participant=participant, as_of=today),
-        "as_of": today,
-        "kpj": list(participant.memberships.values_list("kpj", flat=True)),
-    }
+    participant = account.participant  # enrolled: the router's token check saw to it
+    balances = kpj_balances(participant=participant, as_of=today)  # one query
+    return {"balance": sum(balances.values()), "as_of": today, "kpj": list(balances)}

@@ -9,11 +9,12 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from cairkan.accounts.models import MemberAccount
-from cairkan.api.core import In, _uuid, auth, problems
+from cairkan.api.core import In, _uuid, enrolled, problems
 from cairkan.claims import documents, drafts
 from cairkan.claims.models import DocumentUpload
 
-router = Router()
+# Member data: only for an account whose face is enrolled (issue 9 H3).
+router = Router(auth=enrolled)
 
 # The chunk is the raw request body, not JSON, so the document says so by hand.
 CHUNK_REQUEST: dict[str, Any] = {
@@ -64,7 +65,7 @@ def _upload(account: MemberAccount, upload_id: str) -> DocumentUpload:
     return upload
 
 
-@router.post("/uploads", response={201: UploadOut, **problems(400, 413)}, auth=auth, tags=["claim"])
+@router.post("/uploads", response={201: UploadOut, **problems(400, 413)}, tags=["claim"])
 def upload_create(request: HttpRequest, payload: UploadIn) -> Status[dict[str, Any]]:
     account: MemberAccount = request.auth  # type: ignore[attr-defined]
     draft = drafts.draft_for(participant=account.participant)
@@ -74,9 +75,7 @@ def upload_create(request: HttpRequest, payload: UploadIn) -> Status[dict[str, A
     return Status(201, _upload_out(upload))
 
 
-@router.get(
-    "/uploads/{upload_id}", response={200: UploadOut, **problems(400)}, auth=auth, tags=["claim"]
-)
+@router.get("/uploads/{upload_id}", response={200: UploadOut, **problems(400)}, tags=["claim"])
 def upload_status(request: HttpRequest, upload_id: str) -> dict[str, Any]:
     """Where to resume: ``received`` bytes are safe on the server."""
     return _upload_out(_upload(request.auth, upload_id))  # type: ignore[attr-defined]
@@ -85,7 +84,6 @@ def upload_status(request: HttpRequest, upload_id: str) -> dict[str, Any]:
 @router.patch(
     "/uploads/{upload_id}",
     response={200: UploadOut, **problems(400, 409, 413)},
-    auth=auth,
     tags=["claim"],
     openapi_extra=CHUNK_REQUEST,
 )
