@@ -252,20 +252,21 @@ def payout_send(*, payout_id: int, now: datetime | None = None) -> Payout | None
     the attempt, or ``None`` when this call did nothing (another worker has it, it is not
     due, or it is past sending)."""
     now = now or timezone.now()
-    leased = (
-        Payout.objects.filter(pk=payout_id, state=State.QUEUED, next_attempt_at__lte=now)
-        .exclude(bank_code__in=bulk_file_banks())
-        .update(
-            state=State.SENDING,
-            sending_since=now,
-            attempts=F("attempts") + 1,
-            updated_at=now,
+    with transaction.atomic():  # the lease and its event (and audit entry) together
+        leased = (
+            Payout.objects.filter(pk=payout_id, state=State.QUEUED, next_attempt_at__lte=now)
+            .exclude(bank_code__in=bulk_file_banks())
+            .update(
+                state=State.SENDING,
+                sending_since=now,
+                attempts=F("attempts") + 1,
+                updated_at=now,
+            )
         )
-    )
-    if not leased:
-        return None
-    payout = Payout.objects.get(pk=payout_id)
-    _event(payout, State.QUEUED, State.SENDING, source="send")
+        if not leased:
+            return None
+        payout = Payout.objects.get(pk=payout_id)
+        _event(payout, State.QUEUED, State.SENDING, source="send")
     return _send_leased(payout)
 
 
