@@ -754,6 +754,7 @@ ID.update(
         "An officer asks you to correct something. Only that, nothing else.": "Petugas meminta Anda memperbaiki sesuatu. Hanya itu, tidak ada yang lain.",
         "Approved. The payment is being prepared.": "Disetujui. Pembayaran sedang disiapkan.",
         "The money is on its way to your account.": "Uang sedang dikirim ke rekening Anda.",
+        "The payment is delayed: our officers are checking it with the bank. You need not do anything; we will message you.": "Pembayaran tertunda: petugas kami sedang memeriksanya dengan bank. Anda tidak perlu melakukan apa pun; kami akan mengirim kabar kepada Anda.",
         "Paid. Check your savings book or banking app.": "Sudah dibayar. Periksa buku tabungan atau aplikasi bank Anda.",
         "The bank could not credit your account. Give another account in your own name.": "Bank tidak dapat mengkredit rekening Anda. Berikan rekening lain atas nama Anda sendiri.",
         "The claim was rejected. The reason and what to do are below.": "Klaim ditolak. Alasannya dan apa yang dapat Anda lakukan ada di bawah.",
