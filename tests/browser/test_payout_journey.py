@@ -5,8 +5,10 @@ plain Indonesian and asks for another account in the member's own name, the memb
 one (double-clicking "send"), and it is paid once. The sweep is driven from the test
 (no sleeping); the sandbox settles at once. axe: no violations on any page.
 
-The claims are made by the payouts factories (the member's filing in the browser is
-tested in test_claim_journey.py); from approval on, everything runs as in production."""
+The straight-through claim is filed on the member's pages from the bank step on (the
+steps before it, the camera's among them, are driven in test_claim_journey.py); the
+closed account's claim is made by the payouts factories. From filing on, everything runs
+as in production."""
 
 from __future__ import annotations
 
@@ -16,20 +18,26 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from journeys import STRONG, audit, id_text, log_in
+from django.core.management import call_command
+from django.utils import timezone
+from journeys import PHONE, RINA, STRONG, audit, id_text, log_in
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 from pytest_django.live_server_helper import LiveServer
 
 from cairkan.accounts.models import MemberAccount
 from cairkan.biometrics.models import FaceEnrolment
+from cairkan.claims import drafts
 from cairkan.claims.models import Claim
+from cairkan.claims.services import step_save
 from cairkan.integrations import loading
 from cairkan.integrations.models import SandboxTransfer
+from cairkan.jht.messages import rupiah
 from cairkan.members.models import Participant, Withdrawal
 from cairkan.payouts.failures import member_message
 from cairkan.payouts.models import Payout
 from cairkan.payouts.services import claim_approve, payouts_sweep
+from claim_steps import face_check_passed, upload_documents
 from payout_factories import bank_account, claim_in_review
 
 pytestmark = pytest.mark.browser
@@ -76,16 +84,53 @@ def sweep_until_settled(claim: Claim) -> None:
     raise AssertionError(f"not settled: {claim.status}")
 
 
+def rina_ready_to_give_her_account() -> str:
+    """Rina (a demo persona whose claim is clean) with her draft filled up to the bank
+    step: identity, reason, documents and a passed face check (each step is driven in the
+    browser by test_claim_journey.py). Returns her phone."""
+    call_command("seed_demo", members=12, seed=1, as_of=timezone.localdate())
+    rina = Participant.objects.get(nik=RINA["nik"])
+    member_with_login(rina, PHONE)
+    draft = drafts.draft_for(participant=rina)
+    for step, answers in (
+        ("who", {"helper": False}),
+        ("reason", {"reason": "resignation"}),
+        ("data", {}),
+    ):
+        draft = step_save(
+            participant=rina, draft=draft, step=step, answers=answers, version=draft.version
+        )
+    upload_documents(rina, "resignation")
+    draft = drafts.draft_save(draft=draft, step="documents", answers={}, version=draft.version)
+    face_check_passed(rina)
+    drafts.draft_save(draft=draft, step="face", answers={}, version=draft.version)
+    return PHONE
+
+
 def test_a_straight_through_claim_is_paid_and_its_slip_downloads(
     page: Page, live_server: LiveServer, instant_bank: None
 ) -> None:
-    claim = claim_in_review(gross=60_000_000, tax=500_000, name="Siti Rahmawati", phone=False)
-    phone = member_with_login(claim.participant, "081299900011")
-    claim_approve(claim=claim, actor="system", reason="straight through")
+    phone = rina_ready_to_give_her_account()
     violations: list[str] = []
 
     log_in(page, live_server.url, phone)
-    page.goto(f"{live_server.url}/klaim/{claim.public_id}/")
+    with page.expect_navigation():
+        page.get_by_role("link", name=id_text("Continue my claim")).click()
+    expect(page).to_have_url(re.compile(r"/klaim/rekening/$"))
+    audited(page, violations)
+    page.get_by_label(id_text("Bank")).select_option("002")
+    page.get_by_label(id_text("Account number (in your savings book)")).fill("0052 0100 0019 001")
+    with page.expect_navigation():
+        page.locator("main form button.primary[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/klaim/tinjau/$"))
+    audited(page, violations)
+    with page.expect_navigation():
+        page.get_by_role("button", name=id_text("Send my claim")).dblclick()
+    claim = Claim.objects.get(participant__nik=RINA["nik"])
+    expect(page).to_have_url(re.compile(rf"/klaim/{claim.public_id}/$"))
+    # Screened clean as the filing committed, approved by the system, handed to the bank.
+    claim.refresh_from_db()
+    assert claim.events.get(to_status="approved").actor == "system"
     audited(page, violations)
 
     sweep_until_settled(claim)
@@ -103,10 +148,13 @@ def test_a_straight_through_claim_is_paid_and_its_slip_downloads(
     data = Path(download.value.path()).read_bytes()
     assert data.startswith(b"%PDF")
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
-    assert "Siti Rahmawati" in text
-    assert "Rp 500.000" in text
+    assert "Bukti Potong" in text
+    assert "Rina Maulida" in text
+    assert rupiah(claim.tax, "id") in text
     assert Payout.objects.filter(claim=claim, state="paid").count() == 1
     assert Withdrawal.objects.filter(participant=claim.participant).count() == 1
+    page.goto(f"{live_server.url}/akun/")
+    audited(page, violations)
     assert not violations, "\n".join(violations)
 
 
