@@ -793,6 +793,7 @@ ID.update(
         "Income tax": "Pajak penghasilan",
         "You receive": "Yang Anda terima",
         "Paid by": "Dibayar paling lambat",
+        "Paid on": "Dibayar pada",
         "Into": "Ke rekening",
         "Channel": "Saluran",
         "Helper": "Pendamping",

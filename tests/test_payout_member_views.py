@@ -199,3 +199,13 @@ def test_a_second_tap_on_the_correction_pays_once(approve, django_capture_on_com
     )
     assert again.status_code == 302
     assert Payout.objects.filter(claim=claim).count() == 2
+
+
+def test_a_paid_claim_says_when_it_was_paid_not_a_deadline(approve) -> None:
+    claim = approve(claim_in_review())
+    payouts_sweep()
+    claim.refresh_from_db()
+    assert claim.status == "paid"
+    body = web_client(claim).get(f"/klaim/{claim.public_id}/").content.decode()
+    assert id_text("Paid by") not in body  # the deadline is met: no longer news
+    assert id_text("Paid on") in body

@@ -3,6 +3,7 @@ asks only for what the officer named (no starting over)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import structlog
@@ -79,6 +80,14 @@ def _payout_failure(claim: Claim) -> str:
     return member_message(payout.failure_code) if payout and payout.failure_code else ""
 
 
+def _paid_on(claim: Claim) -> datetime | None:
+    """When the bank credited a paid claim: the due date is no longer the news."""
+    if claim.status != Status.PAID:
+        return None
+    payout = payout_of(claim)
+    return payout.settled_at if payout is not None else None
+
+
 @never_cache
 @member_required
 def claim_detail(request: HttpRequest, claim_id: Any) -> HttpResponse:
@@ -117,6 +126,7 @@ def claim_detail(request: HttpRequest, claim_id: Any) -> HttpResponse:
         "appointment": claim.appointments.filter(state="booked").first(),
         "events": [(e.at, Status(e.to_status).label) for e in claim.events.all()],
         "tax_slip": claim.status == Status.PAID,
+        "paid_on": _paid_on(claim),
     }
     return render(request, "web/claim/detail.html", context)
 
