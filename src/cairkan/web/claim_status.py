@@ -3,6 +3,7 @@ asks only for what the officer named (no starting over)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import structlog
@@ -10,7 +11,6 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from cairkan.accounts.models import MemberAccount
@@ -36,27 +36,11 @@ from cairkan.payouts.failures import member_message
 from cairkan.payouts.selectors import payout_of
 from cairkan.payouts.tax_slips import tax_slip_for, tax_slip_pdf
 from cairkan.web.claim_forms import BankForm
+from cairkan.web.claim_next import what_next
 from cairkan.web.members import member_required
 from cairkan.web.wizard import language, receive_files, upload_texts
 
 log = structlog.get_logger(__name__)
-
-# What a member can do in each status, in plain words.
-WHAT_NEXT = {
-    Status.SUBMITTED: gettext_lazy("Nothing to do now. An officer checks your documents."),
-    Status.IN_REVIEW: gettext_lazy("Nothing to do now. An officer is checking your documents."),
-    Status.NEEDS_FIX: gettext_lazy(
-        "An officer asks you to correct something. Only that, nothing else."
-    ),
-    Status.APPROVED: gettext_lazy("Approved. The payment is being prepared."),
-    Status.PAYOUT_QUEUED: gettext_lazy("The money is on its way to your account."),
-    Status.PAID: gettext_lazy("Paid. Check your savings book or banking app."),
-    Status.PAYOUT_FAILED: gettext_lazy(
-        "The bank could not credit your account. Give another account in your own name."
-    ),
-    Status.REJECTED: gettext_lazy("The claim was rejected. The reason and what to do are below."),
-    Status.CANCELLED: gettext_lazy("The claim was cancelled."),
-}
 
 
 def _own_claim(request: HttpRequest, claim_id: Any) -> Claim:
@@ -96,6 +80,14 @@ def _payout_failure(claim: Claim) -> str:
     return member_message(payout.failure_code) if payout and payout.failure_code else ""
 
 
+def _paid_on(claim: Claim) -> datetime | None:
+    """When the bank credited a paid claim: the due date is no longer the news."""
+    if claim.status != Status.PAID:
+        return None
+    payout = payout_of(claim)
+    return payout.settled_at if payout is not None else None
+
+
 @never_cache
 @member_required
 def claim_detail(request: HttpRequest, claim_id: Any) -> HttpResponse:
@@ -120,7 +112,7 @@ def claim_detail(request: HttpRequest, claim_id: Any) -> HttpResponse:
         "claim": claim,
         "stages": stages,
         "status_label": Status(claim.status).label,
-        "what_next": WHAT_NEXT[Status(claim.status)],
+        "what_next": what_next(claim),
         "reason": REASON_LABELS.get(claim.reason, claim.reason),
         "channel": CHANNEL_LABELS.get(claim.channel, claim.channel),
         "net": rupiah(claim.net, lang),
@@ -134,6 +126,7 @@ def claim_detail(request: HttpRequest, claim_id: Any) -> HttpResponse:
         "appointment": claim.appointments.filter(state="booked").first(),
         "events": [(e.at, Status(e.to_status).label) for e in claim.events.all()],
         "tax_slip": claim.status == Status.PAID,
+        "paid_on": _paid_on(claim),
     }
     return render(request, "web/claim/detail.html", context)
 

@@ -35,11 +35,12 @@ from cairkan.accounts.models import MemberAccount, Registration
 from cairkan.accounts.selectors import verified_participant
 from cairkan.accounts.services import AccountError
 from cairkan.biometrics.services import face_status
-from cairkan.claims.models import OPEN_STATUSES, Claim, ClaimDraft
+from cairkan.claims.models import OPEN_STATUSES, Claim, ClaimDraft, Status
 from cairkan.claims.services import stage_of
 from cairkan.jht.messages import rupiah
 from cairkan.members.balances import participant_balance
 from cairkan.members.models import Membership, Participant
+from cairkan.web.claim_next import what_next
 from cairkan.web.forms import (
     CodeForm,
     IdentityForm,
@@ -412,6 +413,8 @@ def _claim_summary(participant: Participant) -> dict[str, Any]:
     return {
         "open_claim": open_claim,
         "open_stage": stage_of(open_claim)[1] if open_claim else "",
+        "open_status": Status(open_claim.status).label if open_claim else "",
+        "open_next": what_next(open_claim) if open_claim else "",
         "has_draft": draft is not None and draft.step != "who",
         "resume_url": reverse(RESUME_URLS.get(draft.step, "claim_start")) if draft else "",
         "has_claims": Claim.objects.filter(participant=participant).exists(),

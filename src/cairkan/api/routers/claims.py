@@ -20,8 +20,12 @@ from cairkan.claims.services import (
     HelperInfo,
     claim_correct,
     claim_submit,
+    correction_items,
     stage_of,
 )
+from cairkan.payouts.failures import member_message
+from cairkan.payouts.models import PayoutState
+from cairkan.payouts.selectors import payout_of
 
 # Member data: only for an account whose face is enrolled (issue 9 H3).
 router = Router(auth=enrolled)
@@ -57,6 +61,15 @@ class AppointmentOut(Schema):
     starts_at: datetime
 
 
+class PayoutOut(Schema):
+    """The claim's current payment: ``state`` one of queued, sending, unknown, accepted,
+    held, paid, failed; on failure the reason's code and what the member reads."""
+
+    state: str
+    failure_code: str
+    failure_message: str
+
+
 class ClaimOut(Schema):
     id: str
     reason: str
@@ -72,7 +85,20 @@ class ClaimOut(Schema):
     correction_fields: list[str]
     rejection_code: str
     appointment: AppointmentOut | None = None
+    payout: PayoutOut | None = None
     events: list[EventOut]
+
+
+def _payout_out(claim: Claim) -> dict[str, str] | None:
+    payout = payout_of(claim)
+    if payout is None:
+        return None
+    code = payout.failure_code if payout.state == PayoutState.FAILED else ""
+    return {
+        "state": payout.state,
+        "failure_code": code,
+        "failure_message": member_message(code) if code else "",
+    }
 
 
 def _claim_out(claim: Claim) -> dict[str, Any]:
@@ -89,11 +115,13 @@ def _claim_out(claim: Claim) -> dict[str, Any]:
         "net": claim.net,
         "payment_due": claim.payment_due,
         "documents_required": claim.documents_required,
-        "correction_fields": claim.correction_fields,
+        # What the member must send back: a failed payment asks for another bank account.
+        "correction_fields": correction_items(claim),
         "rejection_code": claim.rejection_code,
         "appointment": claim.appointments.filter(state="booked")
         .values("kind", "starts_at")
         .first(),
+        "payout": _payout_out(claim),
         "events": [
             {"status": e.to_status, "at": e.at.isoformat(), "reason": e.reason}
             for e in claim.events.all()
