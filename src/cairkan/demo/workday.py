@@ -63,7 +63,7 @@ DEMO_VERIFIER = "verifikator"
 DEMO_SUPERVISOR = "penyelia"
 IDEMPOTENCY_KEY = "demo-day"
 # The kinds of claim the day files, by the channel filing gives them.
-CHANNEL_KIND = {Channel.APP: "app", Channel.ONLINE_ASSISTED: "video"}
+CHANNEL_KIND: dict[str, str] = {Channel.APP: "app", Channel.ONLINE_ASSISTED: "video"}
 
 
 @dataclass
@@ -302,9 +302,7 @@ def _request(
     return replace(request, separation_date=as_of - timedelta(days=45)), "declared"
 
 
-def _bank_changed(
-    claim: Claim, officer: Any, person: PersonSpec, account: BankAccountSpec
-) -> None:
+def _bank_changed(claim: Claim, officer: Any, person: PersonSpec, account: BankAccountSpec) -> None:
     """The verifier asked for another account; the member gave one: the claim comes back
     to the queue marked ``bank_changed`` and ``returned_after_correction``."""
     if officer is None:
