@@ -36,6 +36,8 @@ def test_the_demo_day_fills_the_queue_and_pays_straight_through_claims() -> None
     assert FaceAttempt.objects.filter(outcome="passed").count() >= claims.count()
     queue = claims.filter(status="in_review")
     assert queue.exists() and all(c.review_reasons for c in queue)
+    held_for = {code for c in queue for code in c.review_reasons}
+    assert {"separation_declared", "bank_changed", "channel_not_app"} <= held_for
     through = ClaimEvent.objects.filter(to_status="approved", actor="system")
     assert through.exists()
     assert Payout.objects.filter(claim_id__in=through.values("claim_id")).count() == through.count()

@@ -54,6 +54,8 @@ from cairkan.payouts.services import claim_approve, payout_poll
 # A branch's day: about this many app claims, plus the assisted and declared ones.
 APP_CLAIMS = 40
 VIDEO_CLAIMS = 3
+# App claims of members whose birth date the employer mistyped (the registry differs).
+MISTYPED_CLAIMS = 1
 DECLARED_CLAIMS = 2
 # Of the clean app claims, the first ones are taken further, as yesterday left them.
 PAID_YESTERDAY = 3
@@ -198,7 +200,12 @@ def file_day(*, people: list[PersonSpec], as_of: date) -> DayFigures:
     video_slots = iter(appointments.free_slots(kind="video"))
     filed: Counter[str] = Counter()  # app, video, declared (and declared_tries)
     paid = 0
-    wanted = {"app": APP_CLAIMS, "video": VIDEO_CLAIMS, "declared": DECLARED_CLAIMS}
+    wanted = {
+        "app": APP_CLAIMS,
+        "mistyped": MISTYPED_CLAIMS,
+        "video": VIDEO_CLAIMS,
+        "declared": DECLARED_CLAIMS,
+    }
     with _quick_sandboxes():
         for person in people:
             if all(filed[kind] >= count for kind, count in wanted.items()):
@@ -223,6 +230,8 @@ def file_day(*, people: list[PersonSpec], as_of: date) -> DayFigures:
             if not preview.decision.eligible or (kind == "declared" and preview.channel != "app"):
                 continue
             kind = kind or CHANNEL_KIND.get(preview.channel, "")
+            if kind == "app" and person.registry_birth_date not in (None, person.birth_date):
+                kind = "mistyped"
             if kind not in wanted or filed[kind] >= wanted[kind]:
                 continue
             if kind == "video":
@@ -243,10 +252,12 @@ def file_day(*, people: list[PersonSpec], as_of: date) -> DayFigures:
                 continue
             filed[kind] += 1
             figures.filed += 1
-            if kind == "app":
+            through = claim.events.filter(to_status="approved", actor="system").exists()
+            if kind in ("app", "mistyped"):
                 figures.app_filed += 1
-                if claim.events.filter(to_status="approved", actor="system").exists():
-                    figures.straight_through += 1
+                figures.straight_through += through
+            if kind == "app":
+                if through:
                     if paid < PAID_YESTERDAY:
                         _pay_now(claim)
                         paid += 1
