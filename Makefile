@@ -10,7 +10,7 @@ export CAIRKAN_VAR_DIR ?= $(CURDIR)/var
 ## run: set up, migrate, load the demo data once and serve on http://127.0.0.1:$(PORT)
 run: install
 	$(BIN)/cairkan migrate --noinput -v0
-	$(BIN)/cairkan seed-demo --if-empty
+	$(BIN)/cairkan seed-demo --if-empty --day
 	@echo
 	@$(BIN)/cairkan backoffice-demo
 	@echo

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -537,6 +538,36 @@ def _record_outside_step(
         locked=False,
         embedding=embedding,
     )
+
+
+def face_check_pass_for_demo(*, participant: Participant) -> FaceAttempt:
+    """A passed claim face check for a demo member, recorded without a camera, so the
+    demo day (``cairkan seed-demo``) can file claims through ``claim_submit``. Demo data
+    only: refused with ``CAIRKAN_ENV=production``, not counted towards the member's
+    step, and its event says it was made up."""
+    if settings.PRODUCTION:
+        raise FaceError("demo_only")
+    now = timezone.now()
+    with transaction.atomic():
+        challenge = LivenessChallenge.objects.create(
+            participant=participant,
+            purpose="claim",
+            steps=["turn_left"],
+            expires_at=now + timedelta(minutes=2),
+            used_at=now,
+        )
+        attempt = FaceAttempt.objects.create(
+            participant=participant, challenge=challenge, purpose="claim", outcome="passed"
+        )
+        _event(
+            participant,
+            FaceEvent.Kind.ATTEMPT,
+            "claim face check recorded for the demo data, without a camera",
+            actor="system",
+            outcome="passed",
+            counted=False,
+        )
+    return attempt
 
 
 def face_step_reset_unowned(*, participant: Participant, reason: str) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import connection, models, transaction
 
@@ -48,6 +49,8 @@ from cairkan.members.models import (
     Participant,
     ReturnCredit,
     ReturnRate,
+    Withdrawal,
+    WithdrawalPart,
 )
 from cairkan.members.returns import credit_returns
 from cairkan.payouts.models import Payout, PayoutEvent
@@ -84,6 +87,8 @@ def has_demo_data() -> bool:
 # What hangs off a demo member, children first: audit records are protected from
 # deletion in normal life, but a demo reset is meant to start from nothing.
 MEMBER_DEPENDENTS: tuple[type[models.Model], ...] = (
+    WithdrawalPart,
+    Withdrawal,
     PayoutEvent,
     Payout,
     ScreeningResult,
@@ -108,6 +113,10 @@ def clear() -> None:
     """Remove every member record and every sandbox record, with the accounts, claims
     and face records of the demo members (the back-office users stay)."""
     with transaction.atomic():
+        # The officers' work on demo claims (the back office sits beside the demo in the
+        # layers, so its models are looked up by name, not imported).
+        for name in ("ReviewEvent", "ClaimReview"):
+            apps.get_model("backoffice", name)._default_manager.all().delete()
         for model in MEMBER_DEPENDENTS:
             model._default_manager.all().delete()
         member_users = list(MemberAccount.objects.values_list("user_id", flat=True))

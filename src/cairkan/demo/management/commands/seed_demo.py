@@ -14,10 +14,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from cairkan.claims.appointments import publish_capacity
-from cairkan.demo import loader
+from cairkan.claims.models import Claim
+from cairkan.demo import loader, workday
 from cairkan.demo.personas import PERSONA_STORIES, personas
 from cairkan.demo.population import generate
+from cairkan.demo.specs import PersonSpec
 from cairkan.jht.dates import age_on
+from cairkan.members.models import Participant
 
 APP_LIMIT = 15_000_000  # Rp; the app limit from May 2025, for the summary only
 DEMO_OPERATOR = ("operator", "cairkan-demo")
@@ -62,6 +65,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--as-of", type=_iso_date, default=None, help="the demo's 'today' (default: today)"
         )
+        parser.add_argument(
+            "--day",
+            action="store_true",
+            help="also file a working day of claims for demo members, through the real "
+            "services (make run does; once: --if-empty files it only if no claim exists)",
+        )
         group = parser.add_mutually_exclusive_group()
         group.add_argument(
             "--if-empty", action="store_true", help="do nothing when members are already loaded"
@@ -77,8 +86,15 @@ class Command(BaseCommand):
             if options["if_empty"]:
                 self.stdout.write("Demo data already loaded; nothing to do.")
                 self._operator()
-                self._capacity(options["as_of"] or timezone.localdate())
-                self._personas(options["as_of"] or timezone.localdate())
+                as_of = options["as_of"] or timezone.localdate()
+                self._capacity(as_of)
+                if options["day"] and not Claim.objects.exists():
+                    people = generate(
+                        members=Participant.objects.count(), seed=options["seed"], as_of=as_of
+                    ).people
+                    self._day(people, as_of)
+                self._personas(as_of)
+                self._claims()
                 return
             if not options["reset"]:
                 raise CommandError(
@@ -112,7 +128,41 @@ class Command(BaseCommand):
             f"Contributions alone exceed the Rp 15 juta app limit for {above} of "
             f"{summary.participants} people (returns come on top)."
         )
+        if options["day"]:
+            self._day(population.people, as_of)
         self._personas(as_of)
+        self._claims()
+
+    def _day(self, people: list[PersonSpec], as_of: date) -> None:
+        started = time.perf_counter()
+        day = workday.file_day(people=people, as_of=as_of)
+        queue = ", ".join(f"{code} {n}" for code, n in day.queue_reasons.most_common())
+        states = ", ".join(f"{status} {n}" for status, n in sorted(day.by_status.items()))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Filed a working day of {day.filed} claims in {time.perf_counter() - started:.1f}"
+                f" s: {day.straight_through} of {day.app_filed} app claims approved straight "
+                f"through ({day.straight_through_share:.0%}); now {states}."
+            )
+        )
+        self.stdout.write(f"Officers' queue by reason (a claim may have several): {queue}.")
+        if day.refused:
+            self.stdout.write(f"Refused at filing: {dict(day.refused)}.")
+
+    def _claims(self) -> None:
+        shown = workday.claims_to_show()
+        if not shown:
+            return
+        self.stdout.write(
+            "Demo members with a claim (register at /daftar/ with name, NIK, KPJ, birth date "
+            "and mother's maiden name, then any phone of yours):"
+        )
+        for c in shown:
+            reasons = f" ({', '.join(c.reasons)})" if c.reasons else ""
+            self.stdout.write(
+                f"  {c.status:<14} {c.full_name:<24} NIK {c.nik}  KPJ {c.kpj}  "
+                f"born {c.birth_date}  mother {c.mother_maiden_name}{reasons}"
+            )
 
     def _personas(self, as_of: date) -> None:
         self.stdout.write("Named demo members (NIK, KPJ, bank account):")
