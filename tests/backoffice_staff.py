@@ -48,8 +48,10 @@ def signed_in(user: object) -> Client:
     return client
 
 
-def rina_claim() -> Claim:
-    """Rina's resignation claim on the app channel (the demo persona of 63.08.05)."""
+def rina_claim(*, flagged: tuple[str, ...] = ()) -> Claim:
+    """Rina's resignation claim on the app channel (the demo persona of 63.08.05).
+    ``flagged``: prefilled facts she marks as wrong (so screening leaves it to a person
+    once the filing commits, as in a live server)."""
     call_command("seed_demo", members=12, seed=1, as_of=date(2026, 11, 23))
     rina = Participant.objects.get(nik="6308056108979001")
     face_check_passed(rina, at=NOW)
@@ -61,6 +63,8 @@ def rina_claim() -> Claim:
             separation_date=date(2026, 10, 9),
             bank_code="002",
             account_number="005201000019001",
+            flagged=flagged,
+            note="Nama perusahaan saya salah tulis." if flagged else "",
         ),
         idempotency_key="k",
         now=NOW,

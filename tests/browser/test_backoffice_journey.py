@@ -55,7 +55,9 @@ def sign_in(page: Page, url: str, username: str) -> None:
 def test_an_officer_signs_in_opens_a_document_and_asks_one_correction(
     new_page: Callable[..., Page], live_server
 ) -> None:
-    claim = rina_claim()
+    # A claim screening left to a person (a clean one is approved as its filing commits).
+    claim = rina_claim(flagged=("employer",))
+    assert Claim.objects.get(pk=claim.pk).review_reasons == ["flagged_field"]
     amuntai, _other = branches()
     verifier = officer("ver", "Verifikator", posted=amuntai)
     device = TOTPDevice.objects.create(user=verifier, name="ponsel", confirmed=True)
