@@ -20,6 +20,7 @@ from cairkan.payouts.models import Payout
 from cairkan.payouts.services import claim_approve, payouts_sweep
 from payout_factories import bank_account, claim_in_review
 from sent_messages import last_code
+from test_api import enrol_face  # type: ignore[import-not-found]
 
 pytestmark = pytest.mark.django_db
 STRONG = "Padi-Kuning-Amuntai-77"
@@ -62,7 +63,8 @@ def web_client(claim: Claim) -> Client:
 
 
 def api_client(claim: Claim) -> Client:
-    """The claim's member with an API token on their device."""
+    """The claim's member, face enrolled, with an API token on their device."""
+    enrol_face(claim.participant)
     account = claim.participant.account
     account.user.set_password(STRONG)
     account.user.save()
