@@ -165,35 +165,22 @@ def audit_record(
         head = _head()
         sequence = head.sequence + 1
         at = timezone.now()  # after the lock: times follow the sequence
-        entry_hash = seal(
-            sequence=sequence,
-            at=at,
-            actor_kind=actor_kind,
-            actor_user_id=actor_user_id,
-            participant_id=participant_id,
-            action=action,
-            subject_type=subject_type,
-            subject_id=subject_id,
-            before=before_plain,
-            after=after_plain,
-            why=why,
-            previous_hash=head.entry_hash,
-        )
-        entry = AuditEntry.objects.create(
-            sequence=sequence,
-            at=at,
-            actor_kind=actor_kind,
-            actor_user_id=actor_user_id,
-            participant_id=participant_id,
-            action=action,
-            subject_type=subject_type,
-            subject_id=subject_id,
-            before=before_plain,
-            after=after_plain,
-            why=why,
-            previous_hash=head.entry_hash,
-            entry_hash=entry_hash,
-        )
-        head.sequence, head.entry_hash = sequence, entry_hash
+        fields: dict[str, Any] = {
+            "sequence": sequence,
+            "at": at,
+            "actor_kind": actor_kind,
+            "actor_user_id": actor_user_id,
+            "participant_id": participant_id,
+            "action": action,
+            "subject_type": subject_type,
+            "subject_id": subject_id,
+            "before": before_plain,
+            "after": after_plain,
+            "why": why,
+            "previous_hash": head.entry_hash,
+        }
+        # The hash seals exactly the fields the row stores.
+        entry = AuditEntry.objects.create(**fields, entry_hash=seal(**fields))
+        head.sequence, head.entry_hash = sequence, entry.entry_hash
         head.save(update_fields=["sequence", "entry_hash"])
     return entry

@@ -159,6 +159,27 @@ def claim_review_approve(*, claim: Claim, officer: Any) -> str:
     return "approved"
 
 
+def _decide(*, claim: Claim, officer: Any, to_status: str, note: str, **move: Any) -> Claim:
+    """Move a claim the officer holds (or nobody does) and give it back to the queue."""
+    with transaction.atomic():
+        locked, review = _locked(officer, claim)
+        _not_someone_elses(officer, review)
+        try:
+            moved = claim_transition(
+                claim=locked,
+                to_status=to_status,
+                actor="officer",
+                acting_user=officer,
+                reason=note[:200],
+                **move,
+            )
+        except ClaimError as exc:
+            raise ReviewError(exc.code) from None
+        review.assignee = None
+        review.save(update_fields=["assignee"])
+    return moved
+
+
 def claim_review_reject(*, claim: Claim, officer: Any, code: str, note: str) -> Claim:
     """Reject with a reason code from the rules and a note the member reads."""
     _require(officer, "claims.reject_claim")
@@ -167,23 +188,9 @@ def claim_review_reject(*, claim: Claim, officer: Any, code: str, note: str) -> 
     note = note.strip()
     if not note:
         raise ReviewError("note_required")
-    with transaction.atomic():
-        locked, review = _locked(officer, claim)
-        _not_someone_elses(officer, review)
-        try:
-            moved = claim_transition(
-                claim=locked,
-                to_status=Status.REJECTED,
-                actor="officer",
-                acting_user=officer,
-                reason=note[:200],
-                rejection_code=code,
-            )
-        except ClaimError as exc:
-            raise ReviewError(exc.code) from None
-        review.assignee = None
-        review.save(update_fields=["assignee"])
-    return moved
+    return _decide(
+        claim=claim, officer=officer, to_status=Status.REJECTED, note=note, rejection_code=code
+    )
 
 
 def claim_review_ask_correction(
@@ -200,23 +207,13 @@ def claim_review_ask_correction(
     note = note.strip()
     if not note:
         raise ReviewError("note_required")
-    with transaction.atomic():
-        locked, review = _locked(officer, claim)
-        _not_someone_elses(officer, review)
-        try:
-            moved = claim_transition(
-                claim=locked,
-                to_status=Status.NEEDS_FIX,
-                actor="officer",
-                acting_user=officer,
-                reason=note[:200],
-                correction_fields=sorted(set(items)),
-            )
-        except ClaimError as exc:
-            raise ReviewError(exc.code) from None
-        review.assignee = None
-        review.save(update_fields=["assignee"])
-    return moved
+    return _decide(
+        claim=claim,
+        officer=officer,
+        to_status=Status.NEEDS_FIX,
+        note=note,
+        correction_fields=sorted(set(items)),
+    )
 
 
 def claim_review_escalate(*, claim: Claim, officer: Any, note: str) -> ClaimReview:
