@@ -248,6 +248,19 @@ ID = {
     "wajah terkunci, Anda bisa menunggu lalu mencoba lagi, atau memesan panggilan video "
     "dengan petugas — tanpa harus datang ke kantor.",
     "Staff sign-in": "Masuk untuk petugas",
+    # web: error pages and the installable app (issue 14.8, 14.9; slice pwa)
+    "This request could not be understood": "Permintaan ini tidak dapat dipahami",
+    "Open Cairkan again from its address or from the home screen.": "Buka Cairkan lagi dari alamatnya atau dari layar utama HP.",
+    "This page is not for your account": "Halaman ini bukan untuk akun Anda",
+    "Log in with the account the page belongs to, or go back to the start.": "Masuk dengan akun pemilik halaman ini, atau kembali ke awal.",
+    "This page does not exist": "Halaman ini tidak ada",
+    "There is nothing at this address.": "Tidak ada apa pun di alamat ini.",
+    "Something went wrong on our side": "Terjadi gangguan di sistem kami",
+    "Something went wrong on our side. Try again in a few minutes.": "Terjadi gangguan di sistem kami. Coba lagi dalam beberapa menit.",
+    "This form has expired": "Formulir ini sudah kedaluwarsa",
+    "Nothing was saved. Open the page again, fill it in and send it once more.": "Belum ada yang tersimpan. Buka halaman ini lagi, isi, lalu kirim sekali lagi.",
+    "Back to the start": "Kembali ke awal",
+    "Error code %(status)s": "Kode kesalahan %(status)s",
     # web: back office (statement download)
     "as_of must be a date written year-month-day, like 2026-11-23; %(value)s is not such a "
     "date.": "as_of harus berupa tanggal dengan urutan tahun-bulan-tanggal, misalnya "

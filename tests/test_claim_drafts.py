@@ -45,6 +45,18 @@ def test_steps_save_in_order_and_a_stale_tab_is_refused(draft) -> None:
     assert stale.value.current.data["reason"] == {"reason": "resignation"}
 
 
+def test_a_save_sent_again_changes_nothing(draft) -> None:
+    """A phone that never heard the answer to its save sends it again (the offline queue,
+    issue 14.8): the draft holds one save, and the repeat is not taken for another phone's
+    change; a different answer on the old version is still refused."""
+    saved = draft_save(draft=draft, step="reason", answers={"reason": "resignation"}, version=1)
+    saved = draft_save(draft=saved, step="data", answers={"flagged": []}, version=2)
+    again = draft_save(draft=draft, step="reason", answers={"reason": "resignation"}, version=1)
+    assert (again.version, again.step, again.data) == (3, "documents", saved.data)
+    with pytest.raises(DraftConflict):
+        draft_save(draft=draft, step="reason", answers={"reason": "termination"}, version=1)
+
+
 @pytest.mark.parametrize(
     ("step", "answers", "field", "code"),
     [

@@ -3,6 +3,7 @@ exceptions, with the status a client can act on."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +21,8 @@ from cairkan.claims import documents, drafts
 from cairkan.claims.messages import claim_message
 from cairkan.claims.services import ClaimError
 from cairkan.jht import InvalidCase
+
+logger = logging.getLogger(__name__)
 
 # pydantic's error types in words a member's app can show (pydantic's own are English).
 INPUT_MESSAGES = {
@@ -147,4 +150,17 @@ def _invalid_case(request: HttpRequest, exc: InvalidCase) -> HttpResponse:
         first.message,
         first.field,
         {"errors": [{"field": e.field, "message": e.message} for e in exc.errors]},
+    )
+
+
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A bug: the traceback goes to the log, the client gets a problem body and never the
+    traceback, with DEBUG on too (django-ninja's default answers one in plain text)."""
+    logger.error("api_unexpected_error path=%s", request.path, exc_info=exc)
+    return _problem(
+        request,
+        500,
+        "server_error",
+        _("Something went wrong on our side. Try again in a few minutes."),
     )

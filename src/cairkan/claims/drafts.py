@@ -126,6 +126,10 @@ def draft_save(
     cleaned = clean_step(step, answers)
     with transaction.atomic():
         current = ClaimDraft.objects.select_for_update().get(pk=draft.pk)
+        if version != current.version and current.data.get(step) == cleaned:
+            # The same save sent again (a phone that never heard the answer replays its
+            # queued save): already done, and not another phone's change.
+            return current
         if version != current.version:
             raise DraftConflict(current)
         current.data = {**current.data, step: cleaned}

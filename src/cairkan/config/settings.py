@@ -58,7 +58,9 @@ elif CAIRKAN_ENV == "test":
 else:
     SECRET_KEY = env.str("SECRET_KEY", default="") or _local_secret_key()
 
-DEBUG: bool = env.bool("DEBUG", default=CAIRKAN_ENV == "development")
+# Off unless asked for (DEBUG=true): `make run` serves what members see, never Django's
+# debug pages (the URL list, a traceback) — issue 14.9.
+DEBUG: bool = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS: list[str] = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
 )
@@ -333,6 +335,8 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# A form from a page older than the login is explained in the member's language.
+CSRF_FAILURE_VIEW = "cairkan.web.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # Only Cairkan's own scripts, styles and connections, in every environment, so that a

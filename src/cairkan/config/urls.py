@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from cairkan.api.endpoints import api
-from cairkan.web import statements, views
+from cairkan.web import errors, statements, views
 
 urlpatterns = [
     path("", views.landing, name="landing"),
@@ -19,3 +19,9 @@ urlpatterns = [
         name="statement_download",
     ),
 ]
+
+# Members never see Django's own error pages (issue 14.9); /api/ gets problem bodies.
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error
