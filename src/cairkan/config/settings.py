@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
+    "cairkan.web.pwa.OfflineHeadersMiddleware",  # what the service worker may keep
 ]
 
 ROOT_URLCONF = "cairkan.config.urls"

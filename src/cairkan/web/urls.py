@@ -2,9 +2,14 @@
 
 from django.urls import path
 
-from cairkan.web import claim_status, face, members, settings_pages, uploads, wizard
+from cairkan.web import claim_status, face, members, pwa, settings_pages, uploads, wizard
 
 urlpatterns = [
+    # The installable app (issue 14.8): at the root, so the worker's scope is the site.
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("offline/", pwa.offline_page, name="offline"),
+    path("favicon.ico", pwa.favicon, name="favicon"),
     path("daftar/", members.register, name="register"),
     path("daftar/kontak/", members.register_contact, name="register_contact"),
     path("daftar/kata-sandi/", members.register_password, name="register_password"),

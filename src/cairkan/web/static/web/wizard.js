@@ -62,6 +62,39 @@
     HTMLFormElement.prototype.submit.call(form);
   }
 
+  /* --- a step saved offline waits in the service worker ------------------------------
+     It keeps the save (IndexedDB) and sends it when the connection returns, through
+     Background Sync where the browser has it, else when a page is online again; it
+     tells this page how it went. Without a worker the page itself sends on "online". */
+  var worker = "serviceWorker" in navigator ? navigator.serviceWorker : null;
+  var queued = {};  // save id -> [form, submitter]
+
+  function saveId(form) { return form.dataset.draft + ":" + form.dataset.step; }
+
+  function queueSave(form, submitter) {
+    var data = new FormData(form);
+    if (submitter && submitter.name) data.append(submitter.name, submitter.value);
+    queued[saveId(form)] = [form, submitter];
+    worker.controller.postMessage({
+      type: "queue-save", id: saveId(form), url: form.action, body: new URLSearchParams(data).toString(),
+    });
+    if (offlineNote) offlineNote.hidden = false;
+    worker.ready.then(function (registration) {
+      if (registration.sync) return registration.sync.register("cairkan-saves");
+    }).catch(function () { /* no Background Sync: sent when a page is online again */ });
+  }
+
+  if (worker) {
+    worker.addEventListener("message", function (event) {
+      var data = event.data || {};
+      var waiting = data.type === "cairkan-save" && queued[data.id];
+      if (!waiting) return;
+      delete queued[data.id];
+      if (data.outcome === "saved" || data.outcome === "stale") window.location.assign(data.url);
+      else send(waiting[0], waiting[1]);  // refused: let the server say why, on this page
+    });
+  }
+
   Array.prototype.forEach.call(document.querySelectorAll("form[data-draft]"), function (form) {
     var saved = null;
     try { saved = JSON.parse(localStorage.getItem(keyOf(form)) || "null"); } catch (e) { saved = null; }
@@ -74,7 +107,12 @@
       keep(form);
       if (!navigator.onLine) {
         event.preventDefault();
-        sendWhenOnline(form, event.submitter);
+        // Documents go up by their own resumable uploads, not in a queued form.
+        if (worker && worker.controller && form.enctype !== "multipart/form-data") {
+          queueSave(form, event.submitter);
+        } else {
+          sendWhenOnline(form, event.submitter);
+        }
       }
     });
   });
