@@ -55,7 +55,8 @@ def offline_session(request: HttpRequest) -> str:
     session_key = request.session.session_key if request.user.is_authenticated else None
     if not session_key:
         return NO_SESSION
-    return salted_hmac("cairkan.web.pwa.offline_session", session_key).hexdigest()[:32]
+    digest = salted_hmac("cairkan.web.pwa.offline_session", session_key, algorithm="sha256")
+    return digest.hexdigest()[:32]
 
 
 class OfflineHeadersMiddleware:

@@ -8,9 +8,13 @@
   var text = script ? script.getAttribute("data-offline") : "";
   var banner = null;
 
+  // A page the worker kept (body[data-kept-offline]) is not live, whatever onLine says.
+  var kept = document.body.hasAttribute("data-kept-offline");
+
   function mark() {
+    var offline = kept || !navigator.onLine;
     if (!text) return;
-    if (!banner && !navigator.onLine) {
+    if (!banner && offline) {
       banner = document.createElement("p");
       banner.className = "notice warning";
       banner.setAttribute("role", "status");
@@ -18,7 +22,7 @@
       var main = document.getElementById("main");
       if (main) main.insertBefore(banner, main.firstChild);
     }
-    if (banner) banner.hidden = navigator.onLine;
+    if (banner) banner.hidden = !offline;
   }
   mark();
   window.addEventListener("online", mark);

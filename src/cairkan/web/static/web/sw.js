@@ -86,6 +86,16 @@ function remember(request, response) {
   });
 }
 
+/* A kept page says so on its <body>, so that app.js tells the member it is not live. */
+function marked(kept) {
+  if (!kept) return null;
+  return kept.text().then(function (html) {
+    return new Response(html.replace("<body", "<body data-kept-offline"), {
+      status: kept.status, headers: kept.headers,
+    });
+  });
+}
+
 function fromPhone(request) {
   return memberCacheName().then(function (name) {
     if (!name) return null;
@@ -96,7 +106,7 @@ function fromPhone(request) {
           if (!meta || meta.until < Date.now()) {  // the session is over: forget it
             return caches.delete(name).then(function () { return null; });
           }
-          return cache.match(request.url);
+          return cache.match(request.url).then(marked);
         });
     });
   }).then(function (kept) {
