@@ -261,6 +261,13 @@ ID = {
     "Nothing was saved. Open the page again, fill it in and send it once more.": "Belum ada yang tersimpan. Buka halaman ini lagi, isi, lalu kirim sekali lagi.",
     "Back to the start": "Kembali ke awal",
     "Error code %(status)s": "Kode kesalahan %(status)s",
+    "Cairkan — claim your JHT": "Cairkan — klaim JHT Anda",
+    "Claim your JHT savings from your phone and follow the claim.": "Cairkan tabungan JHT Anda dari HP dan pantau klaimnya.",
+    "You are offline. This page is as Cairkan last showed it on this phone.": "Anda sedang offline. Halaman ini seperti terakhir kali ditampilkan Cairkan di HP ini.",
+    "You are offline": "Anda sedang offline",
+    "This page needs a connection. Cairkan opens it as soon as your phone is back online.": "Halaman ini memerlukan koneksi internet. Cairkan membukanya begitu HP Anda terhubung kembali.",
+    "Answers you typed are kept on this phone and sent when the connection returns.": "Jawaban yang sudah Anda isi disimpan di HP ini dan dikirim saat koneksi kembali.",
+    "Open my last status": "Buka status terakhir saya",
     # web: back office (statement download)
     "as_of must be a date written year-month-day, like 2026-11-23; %(value)s is not such a "
     "date.": "as_of harus berupa tanggal dengan urutan tahun-bulan-tanggal, misalnya "

@@ -34,7 +34,10 @@ def test_make_run_serves_with_debug_off(tmp_path: Path) -> None:
     environment = {
         k: v for k, v in os.environ.items() if k not in {"CAIRKAN_ENV", "DEBUG", "DATABASE_URL"}
     }
-    environment |= {"DJANGO_SETTINGS_MODULE": "cairkan.config.settings", "CAIRKAN_VAR_DIR": str(tmp_path)}
+    environment |= {
+        "DJANGO_SETTINGS_MODULE": "cairkan.config.settings",
+        "CAIRKAN_VAR_DIR": str(tmp_path),
+    }
     code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
     shown = subprocess.run(
         [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True
@@ -127,7 +130,9 @@ def test_the_api_shows_no_traceback_even_in_debug(
     assert response["Content-Type"].startswith("application/json")
     body = json.loads(response.content)
     assert body["code"] == "server_error"
-    assert body["message"] == id_text("Something went wrong on our side. Try again in a few minutes.")
+    assert body["message"] == id_text(
+        "Something went wrong on our side. Try again in a few minutes."
+    )
     assert not any(word in response.content.decode() for word in DEVELOPER_WORDS)
 
 
@@ -135,6 +140,6 @@ def test_the_favicon_is_served(client: Client) -> None:
     response = client.get("/favicon.ico")
     assert response.status_code == 200
     assert response["Content-Type"] in {"image/x-icon", "image/vnd.microsoft.icon"}
-    assert b"".join(response.streaming_content if response.streaming else [response.content])[:4] == (
-        b"\x00\x00\x01\x00"
-    )
+    assert b"".join(response.streaming_content if response.streaming else [response.content])[
+        :4
+    ] == (b"\x00\x00\x01\x00")

@@ -34,7 +34,15 @@ SESSION_HEADER = "Cairkan-Offline-Session"
 KEEP_HEADER = "Cairkan-Offline-Keep"
 # Pages a member may open offline: the last status and the questions of their claim.
 KEPT_OFFLINE = frozenset(
-    {"account", "claim_list", "claim_detail", "claim_start", "claim_reason", "claim_data", "claim_bank"}
+    {
+        "account",
+        "claim_list",
+        "claim_detail",
+        "claim_start",
+        "claim_reason",
+        "claim_data",
+        "claim_bank",
+    }
 )
 # Staff pages, configuration and API answers never go near the worker's caches.
 NEVER_KEPT = ("/kantor/", "/admin/", "/api/")
@@ -158,6 +166,8 @@ def manifest(request: HttpRequest) -> JsonResponse:
 @require_GET
 def favicon(request: HttpRequest) -> FileResponse:
     """Browsers ask /favicon.ico before reading any page."""
-    response = FileResponse((STATIC / "web/icons/favicon.ico").open("rb"), content_type="image/x-icon")
+    response = FileResponse(
+        (STATIC / "web/icons/favicon.ico").open("rb"), content_type="image/x-icon"
+    )
     response["Cache-Control"] = "public, max-age=86400"
     return response
