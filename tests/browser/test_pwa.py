@@ -185,3 +185,29 @@ def test_a_save_queued_offline_survives_closing_its_page(
     saved = ClaimDraft.objects.get(pk=draft.pk)
     assert saved.data["reason"] == {"reason": "resignation"}
     assert saved.version == draft.version + 1
+
+
+def test_the_next_login_on_a_shared_phone_never_sees_the_last_members_page(
+    page: Page, live_server: LiveServer
+) -> None:
+    """Rina's session ends without a logout (cookies gone, as after the idle timeout);
+    a relative logs in on the same phone: what the worker kept of Rina is gone."""
+    base = live_server.url
+    rina = member(RINA, RINA_PHONE)
+    other = member("6308044502629001", "081234500009")
+    log_in(page, base, RINA_PHONE, "/akun/")
+    controlled(page)
+    page.goto(base + "/akun/")
+    first = page.evaluate(MEMBER_CACHES)
+    assert len(first) == 1
+
+    page.context.clear_cookies()
+    log_in(page, base, "081234500009", "/akun/")
+    expect(page).to_have_url(re.compile(r"/akun/$"))
+    second = page.evaluate(MEMBER_CACHES)
+    assert len(second) == 1 and second != first
+
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.get_by_text(other.participant.full_name).first).to_be_visible()
+    expect(page.get_by_text(rina.participant.full_name)).to_have_count(0)
