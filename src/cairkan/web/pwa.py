@@ -84,8 +84,10 @@ class OfflineHeadersMiddleware:
             # A shared phone: the next person finds nothing of this member (kept pages,
             # queued saves, answers typed offline).
             response["Clear-Site-Data"] = '"storage"'
-        if not response.get("Content-Type", "").startswith("text/html"):
-            return response
+        if response.status_code >= 500 or not response.get("Content-Type", "").startswith(
+            "text/html"
+        ):
+            return response  # a 500 may come from the session store: ask it nothing
         session = offline_session(request)
         if session == NO_SESSION:
             response[SESSION_HEADER] = NO_SESSION

@@ -90,8 +90,10 @@ function remember(request, response) {
 function marked(kept) {
   if (!kept) return null;
   return kept.text().then(function (html) {
+    var headers = new Headers(kept.headers);
+    headers.delete("Content-Length");  // the body grew by the mark
     return new Response(html.replace("<body", "<body data-kept-offline"), {
-      status: kept.status, headers: kept.headers,
+      status: kept.status, headers: headers,
     });
   });
 }
