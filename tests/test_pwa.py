@@ -1,6 +1,7 @@
 """The installable app (issue 14.8) with the Django test client: the manifest and its
 icons, the service worker and what it precaches, the offline page, and the headers that
-bind what the worker keeps to one login (the browser half is tests/browser/test_installable_app.py)."""
+bind what the worker keeps to one login (the browser half:
+tests/browser/test_installable_app.py)."""
 
 from __future__ import annotations
 
