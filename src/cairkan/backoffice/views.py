@@ -97,6 +97,7 @@ CHANNEL_LABELS_SHORT = {
     "app": gettext_lazy("App"),
     "online_assisted": gettext_lazy("Online assisted"),
     "branch": gettext_lazy("Branch counter"),
+    "counter": gettext_lazy("Walk-in, filed at the counter"),
 }
 
 
