@@ -95,9 +95,7 @@ def file_at_counter(participant: Participant, by, *, key: str = "counter-1", **c
     )
 
 
-def test_an_officer_files_a_walk_ins_claim_on_the_counter_channel_with_consent(
-    rina, clerk
-) -> None:
+def test_an_officer_files_a_walk_ins_claim_on_the_counter_channel_with_consent(rina, clerk) -> None:
     counter_face_passed(rina, clerk)
     claim = file_at_counter(rina, clerk)
     assert claim.channel == Channel.COUNTER == "counter"
@@ -147,9 +145,7 @@ def test_the_counter_channel_is_not_open_to_the_member_themself(rina) -> None:
     assert refused.value.code == "file_on_behalf_not_allowed"
 
 
-def test_a_face_pass_on_the_members_phone_does_not_stand_in_for_the_counters(
-    rina, clerk
-) -> None:
+def test_a_face_pass_on_the_members_phone_does_not_stand_in_for_the_counters(rina, clerk) -> None:
     face_check_passed(rina, at=NOW)  # on the member's own phone, minutes ago
     other_officer = officer("lain", "Petugas loket")
     counter_face_passed(rina, other_officer)  # at another counter
