@@ -1255,6 +1255,7 @@ ID.update(
         "given at": "diberikan pada",
         "counter consent": "persetujuan di loket",
         "counter consents": "persetujuan di loket",
+        "You filed this claim at the counter for the member. Another officer approves it.": "Anda yang mengajukan klaim ini di loket untuk peserta. Petugas lain yang menyetujuinya.",
     }
 )
 

@@ -11,6 +11,8 @@ from django.core.management import call_command
 
 from backoffice_staff import NOW, branches, officer
 from cairkan.audit.models import AuditEntry
+from cairkan.backoffice.models import Branch
+from cairkan.backoffice.services import ReviewError, claim_review_approve
 from cairkan.biometrics.models import FaceAttempt, LivenessChallenge
 from cairkan.claims.counter import WalkInRefused, claim_number, consent_text, walk_in_member
 from cairkan.claims.models import Appointment, Channel, Claim, ClaimDraft, CounterConsent
@@ -192,3 +194,18 @@ def test_the_receipt_number_is_the_one_status_messages_quote(rina, clerk) -> Non
     claim = file_at_counter(rina, clerk)
     assert len(claim_number(claim)) == 8
     assert str(claim.public_id).startswith(claim_number(claim))
+
+
+def test_the_officer_who_filed_at_the_counter_does_not_approve_it(rina, clerk, settings) -> None:
+    settings.CAIRKAN_FOUR_EYES_ABOVE = 10**12  # one approval would be enough
+    amuntai = Branch.objects.get(code="amuntai")
+    supervisor = officer("pny", "Penyelia", posted=amuntai)
+    counter_face_passed(rina, supervisor)
+    claim = file_at_counter(rina, supervisor)
+    with pytest.raises(ReviewError) as refused:
+        claim_review_approve(claim=claim, officer=supervisor)
+    assert refused.value.code == "filed_it_yourself"
+    claim.refresh_from_db()
+    assert claim.status in ("submitted", "in_review")
+    another = officer("pny2", "Penyelia", posted=amuntai)
+    assert claim_review_approve(claim=claim, officer=another) == "approved"

@@ -37,6 +37,9 @@ ERRORS = {
     "four_eyes_same_person": gettext_lazy(
         "You gave the first approval. A second, different person must approve."
     ),
+    "filed_it_yourself": gettext_lazy(
+        "You filed this claim at the counter for the member. Another officer approves it."
+    ),
     "rejection_code_unknown": gettext_lazy("Choose the reason for the rejection from the list."),
     "note_required": gettext_lazy("Write a note saying why; the member reads it."),
     "correction_items_required": gettext_lazy("Choose what the member must correct."),
