@@ -66,7 +66,7 @@ def at_counter(client: Client, person: Participant) -> None:
     assert response.status_code == 302, response.content.decode()[:2000]
 
 
-def face_check(client: Client, frames: list[bytes]) -> dict:
+def face_check(client: Client, frames: list[bytes], **extra: str) -> dict:
     """The counter's camera answering each prompt as face.js does (JSON)."""
     page = client.get(reverse("backoffice:counter_face"))
     assert page.status_code == 200
@@ -86,6 +86,7 @@ def face_check(client: Client, frames: list[bytes]) -> dict:
                 "step": index,
                 "nonce": prompt.nonce,
                 "frames": io.BytesIO(frame),
+                **extra,
             },
             HTTP_ACCEPT="application/json",
         )
@@ -219,3 +220,18 @@ def test_a_receipt_is_only_for_a_counter_claim(rina) -> None:
     at_counter(client, rina)
     response = client.get(reverse("backoffice:counter_claim"))
     assert response.status_code == 302
+
+
+def test_on_a_test_system_without_a_registry_photo_the_first_frame_stands_in(rina) -> None:
+    SandboxRegistryRecord.objects.filter(nik=RINA_NIK).update(photo_jpeg=None)
+    client = signed_in(officer("loket", "Petugas loket"))
+    at_counter(client, rina)
+    assert client.get(reverse("backoffice:counter_face")).context["tester"] is True
+    refused = face_check(client, LIVE)
+    assert refused["outcome"] == "error" and "Dukcapil" in refused["message"]
+    assert not FaceAttempt.objects.filter(participant=rina).exists()
+    passed = face_check(client, LIVE, tester="1")
+    assert passed["outcome"] == "passed", passed
+    assert SandboxRegistryRecord.objects.get(nik=RINA_NIK).photo_jpeg
+    # From now on the sandbox has a photo: no test mode, the real comparison.
+    assert client.get(reverse("backoffice:counter_face")).context["tester"] is False

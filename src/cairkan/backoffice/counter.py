@@ -44,6 +44,7 @@ from cairkan.biometrics.services import (
     FaceStepLocked,
     Prompt,
     answer_check,
+    answered_frames,
     challenge_issue,
     challenge_prompt,
     face_status,
@@ -58,6 +59,7 @@ from cairkan.claims.counter import (
     claims_by_number,
     consent_text,
     counter_face_reference,
+    counter_tester_mode,
     walk_in_member,
 )
 from cairkan.claims.documents import UploadError, upload_whole
@@ -83,7 +85,9 @@ from cairkan.claims.services import (
     stage_of,
     step_save,
 )
+from cairkan.integrations import loading
 from cairkan.integrations.bank.base import BANKS
+from cairkan.integrations.registry.sandbox import SandboxPopulationRegistry
 from cairkan.jht import Reason
 from cairkan.jht.messages import rupiah
 from cairkan.members.models import Participant
@@ -483,6 +487,7 @@ def _face_page(
             locked = True
     context = {
         "participant": participant,
+        "tester": not locked and counter_tester_mode(participant=participant),
         "prompt": _prompt_data(prompt) if prompt else None,
         "locked": locked,
         "locked_message": str(LOCKED) % {"count": policy().max_failures},
@@ -548,7 +553,7 @@ def _face_submit(request: HttpRequest) -> HttpResponse:
         "nonce": request.POST.get("nonce", ""),
     }
     try:
-        _challenge, prompt, _resent = answer_check(participant=participant, **answer)
+        challenge, prompt, _resent = answer_check(participant=participant, **answer)
         frames_count_check(frame_parts(request))
         uploads = list(request.FILES.getlist("frames"))
         if any((upload.size or 0) > MAX_FRAME for upload in uploads):
@@ -559,10 +564,15 @@ def _face_submit(request: HttpRequest) -> HttpResponse:
             if "application/json" in request.headers.get("Accept", ""):
                 return JsonResponse({"outcome": "next", "prompt": _prompt_data(following)})
             return _face_page(request, participant, prompt=following)
+        tester = request.POST.get("tester") == "1" and counter_tester_mode(participant=participant)
+        earlier = answered_frames(challenge_id=challenge.pk)
+        front = earlier[0][0] if earlier else frames[0]
         verdict = verification_submit(
             participant=participant,
             frames=frames,
-            reference=counter_face_reference(participant=participant),
+            reference=counter_face_reference(
+                participant=participant, tester_front=front if tester else None
+            ),
             helper=request.user,
             **answer,
         )
@@ -582,6 +592,10 @@ def _face_submit(request: HttpRequest) -> HttpResponse:
         body = {"outcome": "error", "message": _face_error(exc.code), "code": exc.code}
         return _answer(request, body, 400)
     if verdict.outcome == Outcome.PASSED:
+        if tester:  # the sandbox keeps the tester's face as the registry photo from now on
+            registry = loading.population_registry()
+            assert isinstance(registry, SandboxPopulationRegistry)
+            registry.tester_photo_set(nik=participant.nik, photo_jpeg=front)
         draft = drafts.draft_for(participant=participant, helper=request.user)
         with contextlib.suppress(drafts.DraftConflict):
             drafts.draft_save(draft=draft, step="face", answers={}, version=draft.version)

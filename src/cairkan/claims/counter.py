@@ -26,6 +26,7 @@ from cairkan.integrations.registry.base import (
     RegistryTimeout,
     RegistryUnavailable,
 )
+from cairkan.integrations.registry.sandbox import SandboxPopulationRegistry
 from cairkan.jht.messages import rupiah
 from cairkan.members.identifiers import normalize_number
 from cairkan.members.models import Membership, Participant
@@ -65,19 +66,39 @@ def walk_in_member(*, nik: str, kpj: str) -> tuple[Participant, RegistryPerson]:
     return membership.participant, person
 
 
-def counter_face_reference(*, participant: Participant) -> Embedding:
+def _registry_photo(participant: Participant) -> bytes | None:
+    try:
+        return loading.population_registry().lookup(participant.nik).photo_jpeg
+    except PersonNotFound:
+        return None
+    except (RegistryTimeout, RegistryUnavailable):
+        raise WalkInRefused("walk_in_registry_unavailable") from None
+
+
+def counter_tester_mode(*, participant: Participant) -> bool:
+    """Test systems only, as on the member's enrolment page: the sandbox registry has no
+    photo of a member who never enrolled, so the counter's first frame may stand in for
+    it (the page says so and the officer ticks it)."""
+    return (
+        isinstance(loading.population_registry(), SandboxPopulationRegistry)
+        and not FaceEnrolment.objects.filter(participant=participant).exists()
+        and _registry_photo(participant) is None
+    )
+
+
+def counter_face_reference(
+    *, participant: Participant, tester_front: bytes | None = None
+) -> Embedding:
     """The face the counter's live check is compared with: the member's enrolled face,
     as on their own face page; a member who never enrolled online (no phone) is compared
-    with the population registry's photo, which every enrolment is matched against."""
+    with the population registry's photo, which every enrolment is matched against.
+    ``tester_front`` (``counter_tester_mode`` only): the capture's frame looking straight."""
     enrolment = FaceEnrolment.objects.filter(participant=participant).first()
     if enrolment is not None:
         return enrolment.vector
-    try:
-        photo = loading.population_registry().lookup(participant.nik).photo_jpeg
-    except PersonNotFound:
-        photo = None
-    except (RegistryTimeout, RegistryUnavailable):
-        raise WalkInRefused("walk_in_registry_unavailable") from None
+    photo = _registry_photo(participant)
+    if photo is None and tester_front is not None and counter_tester_mode(participant=participant):
+        photo = tester_front
     if photo is None:
         raise WalkInRefused("walk_in_no_face_reference")
     try:
