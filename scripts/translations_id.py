@@ -1255,6 +1255,8 @@ ID.update(
         "given at": "diberikan pada",
         "counter consent": "persetujuan di loket",
         "counter consents": "persetujuan di loket",
+        "Filed at the counter, with the member's consent": "Diajukan di loket, dengan persetujuan peserta",
+        "Filed by %(officer)s on %(at)s; the member %(method)s.": "Diajukan oleh %(officer)s pada %(at)s; peserta %(method)s.",
         "Test mode: use the first photo as the Dukcapil photo": "Mode uji: pakai foto pertama sebagai foto Dukcapil",
         "Only on this test system: the population registry has no photo of this person, so the first photo takes its place.": "Hanya di sistem uji ini: Dukcapil tidak memiliki foto orang ini, jadi foto pertama menggantikannya.",
         "You filed this claim at the counter for the member. Another officer approves it.": "Anda yang mengajukan klaim ini di loket untuk peserta. Petugas lain yang menyetujuinya.",

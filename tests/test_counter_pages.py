@@ -174,6 +174,10 @@ def test_an_elderly_walk_in_claim_from_the_counter_to_the_receipt(rina) -> None:
     assert again.status_code == 302
     assert Claim.objects.filter(participant=rina).count() == 1
     assert claim.channel == "counter" and claim.helper == clerk
+    found = AuditEntry.objects.filter(action="counter.walk_in", participant_id=rina.pk)
+    assert found.count() == 2 and {e.actor_user_id for e in found} == {clerk.pk}
+    review = client.get(reverse("backoffice:review", args=[claim.public_id])).content.decode()
+    assert html.escape(consent) in review
     assert CounterConsent.objects.get(claim=claim).text == consent
     receipt = client.get(reverse("backoffice:counter_receipt", args=[claim.public_id]))
     body = receipt.content.decode()
@@ -216,10 +220,11 @@ def test_a_receipt_is_only_for_a_counter_claim(rina) -> None:
     assert in_app.channel == "app"
     receipt = reverse("backoffice:counter_receipt", args=[in_app.public_id])
     assert client.get(receipt).status_code == 404
-    # A member with a claim in progress is sent to it, not to a second filing.
+    # A member with a claim in progress is shown its status line, not a second filing.
     at_counter(client, rina)
-    response = client.get(reverse("backoffice:counter_claim"))
-    assert response.status_code == 302
+    response = client.get(reverse("backoffice:counter_claim"), follow=True)
+    assert response.status_code == 200
+    assert [line["claim"] for line in response.context["found"]] == [in_app]
 
 
 def test_on_a_test_system_without_a_registry_photo_the_first_frame_stands_in(rina) -> None:

@@ -346,9 +346,9 @@ def claim_form(request: HttpRequest) -> HttpResponseBase:
     if participant is None:
         return _no_walk_in(request)
     open_claim = Claim.objects.filter(participant=participant, status__in=OPEN_STATUSES).first()
-    if open_claim is not None:
+    if open_claim is not None:  # one claim at a time: its status line, not a second filing
         messages.info(request, claim_message("claim_in_progress"))
-        return redirect("backoffice:counter_receipt", claim_id=open_claim.public_id)
+        return redirect(reverse("backoffice:counter") + f"?nomor={claim_number(open_claim)}")
     draft = drafts.draft_for(participant=participant, helper=request.user)
     errors: list[str] = []
     if request.method == "POST":

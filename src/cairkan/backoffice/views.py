@@ -28,7 +28,7 @@ from cairkan.backoffice.services import (
     claim_take,
 )
 from cairkan.claims.messages import CHANNEL_LABELS, DOCUMENT_LABELS
-from cairkan.claims.models import Claim, DocumentUpload, Status
+from cairkan.claims.models import Claim, CounterConsent, DocumentUpload, Status
 
 ERRORS = {
     "forbidden": gettext_lazy("You may not do this for this claim."),
@@ -152,6 +152,10 @@ def review(request: HttpRequest, claim_id: Any) -> HttpResponse:
         "four_eyes": claim.gross > selectors.four_eyes_limit(),
         "four_eyes_limit": sheet.money(selectors.four_eyes_limit(), language),
         "mine": review_row is not None and review_row.assignee_id == request.user.pk,
+        # A walk-in's claim: who filed it at the counter and the consent read to the member.
+        "counter_consent": CounterConsent.objects.filter(claim=claim)
+        .select_related("witnessed_by")
+        .first(),
     }
     return render(request, "backoffice/review.html", context)
 
