@@ -88,7 +88,6 @@ from cairkan.claims.services import (
 from cairkan.integrations import loading
 from cairkan.integrations.bank.base import BANKS
 from cairkan.integrations.registry.sandbox import SandboxPopulationRegistry
-from cairkan.jht import Reason
 from cairkan.jht.messages import rupiah
 from cairkan.members.models import Participant
 
@@ -416,7 +415,6 @@ def _claim_page(request: HttpRequest, draft: ClaimDraft, errors: list[str]) -> H
             }
         ),
         "reported": reported_separation_date(participant),
-        "needs_date": bool(reason) and Reason(reason).needs_separation_date,
         "documents": documents,
         "documents_done": documents_done,
         "face": face,

@@ -49,7 +49,6 @@ MESSAGES = {
     "consent_outdated": _(
         "The claim changed since the consent was read. Read the new consent to the member and ask again."
     ),
-    "consent_required": _("Read the consent to the member and record that they agreed."),
     "walk_in_nik_format": _("A NIK has 16 digits: copy it from the member's e-KTP."),
     "walk_in_kpj_format": _("A KPJ number has 11 digits: copy it from the member's card."),
     "walk_in_kpj_unknown": _("No membership has this KPJ number. Check the card."),

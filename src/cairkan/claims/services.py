@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from cairkan.audit.services import audit_record
 from cairkan.biometrics.models import FaceAttempt, Outcome
 from cairkan.claims import appointments, drafts
-from cairkan.claims.counter import consent_text
+from cairkan.claims.counter import claim_number, consent_text
 from cairkan.claims.models import (
     OPEN_STATUSES,
     AppointmentKind,
@@ -704,7 +704,7 @@ def _notify(claim: Claim) -> None:
         return
     stage = stage_of(claim)[1]
     body = _("Your JHT claim %(number)s: %(stage)s, %(status)s. Details in Cairkan.") % {
-        "number": str(claim.public_id)[:8],
+        "number": claim_number(claim),  # the number on a counter receipt too
         "stage": stage,
         "status": Status(claim.status).label,
     }
