@@ -21,6 +21,7 @@ PAGES = {
     "supervision": {"Penyelia", "Auditor"},
     "reconciliation": {"Penyelia", "Auditor"},
     "tax_report": {"Penyelia", "Auditor"},
+    "counter": {"Petugas loket", "Verifikator", "Penyelia"},  # claims.file_on_behalf
 }
 # Actions (POST) and who may take them.
 ACTIONS = {
@@ -39,7 +40,7 @@ def claim() -> Claim:
 
 
 def _url(name: str, claim: Claim) -> str:
-    if name in ("queue", "supervision", "reconciliation", "tax_report"):
+    if name in ("queue", "supervision", "reconciliation", "tax_report", "counter"):
         return reverse(f"backoffice:{name}")
     if name == "document":
         return reverse("backoffice:document", args=[claim.documents.first().public_id])
@@ -147,7 +148,16 @@ def test_every_backoffice_url_is_in_this_matrix() -> None:
 
     named = {p.name for p in urls.urlpatterns}
     sign_in = {"login", "login_code", "enrol", "logout"}
-    assert named == set(PAGES) | set(ACTIONS) | sign_in
+    # The walk-in pages need a member found at the counter first: tests/test_counter_pages.py
+    # opens each of them per role.
+    walk_in = {
+        "counter_claim",
+        "counter_face",
+        "counter_face_submit",
+        "counter_face_quality",
+        "counter_receipt",
+    }
+    assert named == set(PAGES) | set(ACTIONS) | sign_in | walk_in
 
 
 def test_the_admins_approve_action_cannot_skip_four_eyes(claim, settings) -> None:

@@ -22,6 +22,7 @@ _COUNTER = [
     "claims.view_documentupload",
     "claims.view_appointment",
     "claims.change_appointment",  # marks a member as come or not come
+    "claims.file_on_behalf",  # files a walk-in member's claim at the counter, with consent
     "claims.view_appointmentcapacity",
     "members.view_participant",
     "members.view_membership",

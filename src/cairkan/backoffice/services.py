@@ -132,6 +132,8 @@ def claim_review_approve(*, claim: Claim, officer: Any) -> str:
         if locked.status not in DECIDING_STATUSES:
             raise ReviewError("not_in_queue")
         _not_someone_elses(officer, review)
+        if locked.channel == "counter" and locked.helper_id == officer.pk:
+            raise ReviewError("filed_it_yourself")  # a walk-in's claim: another person approves
         if locked.gross > four_eyes_limit():
             if review.first_approver_id is None:
                 review.first_approver = officer

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cairkan.backoffice import payments, signin, views
+from cairkan.backoffice import counter, payments, signin, views
 
 app_name = "backoffice"
 
@@ -23,4 +23,11 @@ urlpatterns = [
     path("rekonsiliasi/", payments.reconciliation, name="reconciliation"),
     path("pajak/", payments.tax_report, name="tax_report"),
     path("dokumen/<uuid:upload_id>/", views.document, name="document"),
+    # Walk-in claims filed at the counter (issue 13.4).
+    path("loket/", counter.find, name="counter"),
+    path("loket/klaim/", counter.claim_form, name="counter_claim"),
+    path("loket/wajah/", counter.face, name="counter_face"),
+    path("loket/wajah/kirim/", counter.face_submit, name="counter_face_submit"),
+    path("loket/wajah/mutu/", counter.face_quality, name="counter_face_quality"),
+    path("loket/tanda-terima/<uuid:claim_id>/", counter.receipt, name="counter_receipt"),
 ]

@@ -28,7 +28,7 @@ from cairkan.backoffice.services import (
     claim_take,
 )
 from cairkan.claims.messages import CHANNEL_LABELS, DOCUMENT_LABELS
-from cairkan.claims.models import Claim, DocumentUpload, Status
+from cairkan.claims.models import Claim, CounterConsent, DocumentUpload, Status
 
 ERRORS = {
     "forbidden": gettext_lazy("You may not do this for this claim."),
@@ -36,6 +36,9 @@ ERRORS = {
     "not_in_queue": gettext_lazy("This claim no longer waits for a decision."),
     "four_eyes_same_person": gettext_lazy(
         "You gave the first approval. A second, different person must approve."
+    ),
+    "filed_it_yourself": gettext_lazy(
+        "You filed this claim at the counter for the member. Another officer approves it."
     ),
     "rejection_code_unknown": gettext_lazy("Choose the reason for the rejection from the list."),
     "note_required": gettext_lazy("Write a note saying why; the member reads it."),
@@ -97,6 +100,7 @@ CHANNEL_LABELS_SHORT = {
     "app": gettext_lazy("App"),
     "online_assisted": gettext_lazy("Online assisted"),
     "branch": gettext_lazy("Branch counter"),
+    "counter": gettext_lazy("Walk-in, filed at the counter"),
 }
 
 
@@ -148,6 +152,10 @@ def review(request: HttpRequest, claim_id: Any) -> HttpResponse:
         "four_eyes": claim.gross > selectors.four_eyes_limit(),
         "four_eyes_limit": sheet.money(selectors.four_eyes_limit(), language),
         "mine": review_row is not None and review_row.assignee_id == request.user.pk,
+        # A walk-in's claim: who filed it at the counter and the consent read to the member.
+        "counter_consent": CounterConsent.objects.filter(claim=claim)
+        .select_related("witnessed_by")
+        .first(),
     }
     return render(request, "backoffice/review.html", context)
 

@@ -22,6 +22,7 @@ from cairkan.claims.models import (
     Claim,
     ClaimDraft,
     ClaimEvent,
+    CounterConsent,
     DocumentUpload,
 )
 from cairkan.claims.services import ClaimError, claim_transition
@@ -201,6 +202,14 @@ class DocumentUploadAdmin(MemberRecordAdmin[DocumentUpload]):
             reverse("backoffice:document", args=[upload.public_id]),
             _("Open"),
         )
+
+
+@admin.register(CounterConsent)
+class CounterConsentAdmin(ReadOnlyAdmin[CounterConsent]):
+    """The consents recorded at the counter: read here, written only by the filing."""
+
+    list_display = ["claim", "method", "witnessed_by", "given_at"]
+    readonly_fields = ["claim", "text", "method", "witnessed_by", "given_at"]
 
 
 @admin.register(AppointmentCapacity)

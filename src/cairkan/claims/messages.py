@@ -39,6 +39,35 @@ MESSAGES = {
     "correction_fields_required": _("Say which parts the member must correct."),
     "rejection_code_required": _("Give the reason for the rejection."),
     "reason_unknown": _("Choose one of the listed reasons."),
+    # The counter (walk-in claims filed by an officer): what the officer reads.
+    "file_on_behalf_not_allowed": _(
+        "Only an officer with the right to file at the counter may file a claim for a member."
+    ),
+    "consent_method_unknown": _(
+        "Say how the member agreed: signed, thumbprint, or said yes aloud."
+    ),
+    "consent_outdated": _(
+        "The claim changed since the consent was read. Read the new consent to the member and ask again."
+    ),
+    "walk_in_nik_format": _("A NIK has 16 digits: copy it from the member's e-KTP."),
+    "walk_in_kpj_format": _("A KPJ number has 11 digits: copy it from the member's card."),
+    "walk_in_kpj_unknown": _("No membership has this KPJ number. Check the card."),
+    "walk_in_kpj_not_this_nik": _(
+        "This KPJ number belongs to someone else than this NIK. Check both cards."
+    ),
+    "walk_in_not_in_registry": _(
+        "The population registry (Dukcapil) has no person with this NIK. Check the e-KTP."
+    ),
+    "walk_in_registry_unavailable": _(
+        "The population registry cannot be reached right now. Try again in a few minutes."
+    ),
+    "walk_in_deceased": _(
+        "The registry records this person as deceased: a death claim is filed by the heirs."
+    ),
+    "walk_in_no_face_reference": _(
+        "Neither an enrolled face nor a usable registry photo exists for this member: the face cannot be checked at the counter."
+    ),
+    "walk_in_none": _("Find the member first with their NIK and KPJ."),
     "field_unknown": _("One of the fields marked as wrong is not a field of this form."),
     "date_invalid": _("Write the date as DD-MM-YYYY, or pick it from the calendar."),
     "date_in_future": _("This date is in the future."),
@@ -127,6 +156,7 @@ CHANNEL_LABELS = {
     "app": _("In the Cairkan app, from your phone"),
     "online_assisted": _("Online with an officer: upload the documents and book a video call"),
     "branch": _("At a BPJS Ketenagakerjaan branch office"),
+    "counter": _("At the counter: an officer filed it for you"),
 }
 REASON_LABELS = {
     "resignation": _("I resigned"),

@@ -29,6 +29,10 @@ class Channel(models.TextChoices):
     APP = "app", _("in the app")
     ONLINE_ASSISTED = "online_assisted", _("online, with an officer's video call")
     BRANCH = "branch", _("at a branch office")
+    # Filed by an officer for a member present at the counter (a walk-in): the rules'
+    # branch channel (any eligible claim, no app limit); the officer's in-person check
+    # and the counter camera's face check replace the appointment the others need.
+    COUNTER = "counter", _("at the counter, filed by an officer")
 
 
 class SeparationSource(models.TextChoices):
@@ -100,6 +104,7 @@ class Claim(models.Model):
             ("approve_claim", _("Can approve a claim")),
             ("reject_claim", _("Can reject a claim")),
             ("request_correction", _("Can ask the member to correct a claim")),
+            ("file_on_behalf", _("Can file a claim for a member present at the counter")),
         ]
         constraints = [
             # A retried or double-tapped submission finds the first claim.
@@ -129,6 +134,32 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.public_id} {self.reason} {self.status}"
+
+
+class CounterConsent(models.Model):
+    """The member's recorded consent to a claim an officer filed for them at the counter:
+    the exact words read to the member, how the member agreed, when, and the officer who
+    witnessed it. Written in the transaction that files the claim, with its audit entry."""
+
+    class Method(models.TextChoices):
+        SIGNED = "signed", _("signed the printed consent")
+        THUMBPRINT = "thumbprint", _("put a thumbprint on the printed consent")
+        SPOKEN = "spoken", _("said yes after the officer read it aloud")
+
+    claim = models.OneToOneField(Claim, on_delete=models.PROTECT, related_name="counter_consent")
+    text = models.TextField(_("consent as read to the member"))
+    method = models.CharField(_("how the member agreed"), max_length=12, choices=Method.choices)
+    witnessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    given_at = models.DateTimeField(_("given at"))
+
+    class Meta:
+        verbose_name = _("counter consent")
+        verbose_name_plural = _("counter consents")
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} {self.method} {self.given_at:%Y-%m-%d %H:%M}"
 
 
 class ClaimEvent(models.Model):

@@ -6,7 +6,7 @@ with the same Idempotency-Key returns the first claim; one claim may be open per
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from cairkan.audit.services import audit_record
 from cairkan.biometrics.models import FaceAttempt, Outcome
 from cairkan.claims import appointments, drafts
+from cairkan.claims.counter import claim_number, consent_text
 from cairkan.claims.models import (
     OPEN_STATUSES,
     AppointmentKind,
@@ -25,6 +26,7 @@ from cairkan.claims.models import (
     Claim,
     ClaimDraft,
     ClaimEvent,
+    CounterConsent,
     DocumentUpload,
     SeparationSource,
     Status,
@@ -102,6 +104,18 @@ class ClaimRequest:
     # Prefilled facts the member flagged as wrong (drafts.FLAGGABLE) and their note.
     flagged: tuple[str, ...] = ()
     note: str = ""
+    # Filed by an officer for a member present at the counter (Channel.COUNTER).
+    at_counter: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CounterFiling:
+    """An officer filing at the counter for the member standing there: who files, and the
+    member's consent exactly as it was read to them (``claims.counter.consent_text``)."""
+
+    officer: Any
+    consent_text: str
+    consent_method: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +227,10 @@ def claim_preview(
     decision = decide(case)
     wants_branch = request.prefer_branch or request.appointment_kind == AppointmentKind.BRANCH
     channel = (
-        Channel.APP
+        # The counter is the rules' branch channel: any eligible claim (domain Channels).
+        Channel.COUNTER
+        if request.at_counter
+        else Channel.APP
         if "app" in decision.channels and not wants_branch
         else Channel.BRANCH
         if wants_branch
@@ -231,7 +248,7 @@ def claim_preview(
 def _appointment_kind(channel: str, request: ClaimRequest) -> str:
     """The appointment the channel needs: none in the app, a video call online, a visit
     at the branch."""
-    if channel == Channel.APP:
+    if channel in (Channel.APP, Channel.COUNTER):  # at the counter the officer sees them now
         return ""
     kind = AppointmentKind.BRANCH if channel == Channel.BRANCH else AppointmentKind.VIDEO
     if request.appointment_at is None:
@@ -293,17 +310,20 @@ def claim_submit(
     idempotency_key: str,
     helper: Any = None,
     helper_info: HelperInfo | None = None,
+    counter: CounterFiling | None = None,
     now: datetime | None = None,
 ) -> Claim:
     """File a claim. The same key returns the same claim; nothing is filed twice.
 
     The draft's uploads become the claim's documents and the draft is deleted, in the
     same transaction as the claim, its appointment (assisted channels) and its event.
+    ``counter``: an officer files for the member present at the counter (a walk-in), with
+    the member's recorded consent, on the counter channel.
     """
     if not idempotency_key or len(idempotency_key) > 64:
         raise ClaimError("idempotency_key_invalid")
     try:
-        return _file(participant, request, idempotency_key, helper, helper_info, now)
+        return _file(participant, request, idempotency_key, helper, helper_info, counter, now)
     except ClaimError:
         # The same submission may have been filed meanwhile by another tab or a retry
         # (its draft is gone, its claim is open): that claim is the answer.
@@ -321,6 +341,7 @@ def _file(
     idempotency_key: str,
     helper: Any,
     helper_info: HelperInfo | None,
+    counter: CounterFiling | None,
     now: datetime | None,
 ) -> Claim:
     existing = Claim.objects.filter(
@@ -330,16 +351,25 @@ def _file(
         return existing
     relative = _checked_helper(helper_info)
     now = now or timezone.now()
+    if counter is not None:
+        _checked_counter(counter)
+        request, helper = replace(request, at_counter=True), counter.officer
+    elif request.at_counter:
+        raise ClaimError("file_on_behalf_not_allowed")  # only an officer files at the counter
     if Claim.objects.filter(participant=participant, status__in=OPEN_STATUSES).exists():
         raise ClaimError("claim_in_progress")
     npwp = _checked_npwp(request.npwp)
-    face_ok = FaceAttempt.objects.filter(
+    face_checks = FaceAttempt.objects.filter(
         participant=participant,
         purpose="claim",
         outcome=Outcome.PASSED,
         created_at__gte=now - FACE_VALID_FOR,
-    ).exists()
-    if not face_ok:
+    )
+    if counter is not None:
+        # The live check on the counter's camera, made by this officer: a pass on the
+        # member's phone (or anyone else's session) does not stand in for it.
+        face_checks = face_checks.filter(helper=counter.officer)
+    if not face_checks.exists():
         raise ClaimError("face_required")
     preview = claim_preview(participant=participant, request=request, now=now)
     case, decision = preview.case, preview.decision
@@ -353,6 +383,8 @@ def _file(
     holder = check_bank_account(
         participant=participant, bank_code=request.bank_code, account_number=request.account_number
     )
+    if counter is not None:
+        _consent_matches(counter, participant, request, preview, holder)
     try:
         with transaction.atomic():
             claim = Claim.objects.create(
@@ -396,11 +428,14 @@ def _file(
             if draft is not None:
                 draft.delete()  # the claim now holds the answers; the next claim starts afresh
             assisted = " with a helper" if helper or relative.name else ""
+            if counter is not None:
+                _counter_consent_record(claim, counter, now)
+                assisted = " by the officer for the member present, with recorded consent"
             _event(
                 claim,
                 "",
                 Status.SUBMITTED,
-                actor="member",
+                actor="officer" if counter is not None else "member",
                 acting_user=helper,
                 reason=f"filed on the {preview.channel} channel{assisted}",
             )
@@ -421,6 +456,59 @@ def _file(
     except IntegrityError:  # the same submission, or another claim, raced in
         raise ClaimError("claim_in_progress") from None
     return claim
+
+
+def _checked_counter(counter: CounterFiling) -> None:
+    """Only an officer holding ``claims.file_on_behalf`` files for someone at the counter
+    (checked here, not only by the page), and the member's consent says how it was given."""
+    officer = counter.officer
+    if officer is None or not officer.has_perm("claims.file_on_behalf"):
+        raise ClaimError("file_on_behalf_not_allowed")
+    if counter.consent_method not in CounterConsent.Method.values:
+        raise ClaimError("consent_method_unknown")
+    if not counter.consent_text.strip():
+        raise ClaimError("consent_outdated")
+
+
+def _consent_matches(
+    counter: CounterFiling,
+    participant: Participant,
+    request: ClaimRequest,
+    preview: Preview,
+    holder: str,
+) -> None:
+    """The consent read to the member names this very claim: if the amount, reason or
+    account changed since the page showed it, the member must hear it again."""
+    expected = consent_text(
+        participant=participant,
+        reason=request.reason,
+        net=preview.decision.net,
+        bank_code=request.bank_code,
+        account_number=request.account_number,
+        holder=holder,
+        officer=counter.officer,
+    )
+    if " ".join(counter.consent_text.split()) != " ".join(expected.split()):
+        raise ClaimError("consent_outdated")
+
+
+def _counter_consent_record(claim: Claim, counter: CounterFiling, now: datetime) -> None:
+    consent = CounterConsent.objects.create(
+        claim=claim,
+        text=counter.consent_text,
+        method=counter.consent_method,
+        witnessed_by=counter.officer,
+        given_at=now,
+    )
+    audit_record(
+        actor_kind="officer",
+        actor_user=counter.officer,
+        action="claim.counter_consent",
+        subject=consent,
+        participant=claim.participant_id,
+        after={"claim": str(claim.public_id), "method": consent.method, "text": consent.text},
+        why="the member's consent to a claim filed for them at the counter",
+    )
 
 
 def claim_transition(
@@ -616,7 +704,7 @@ def _notify(claim: Claim) -> None:
         return
     stage = stage_of(claim)[1]
     body = _("Your JHT claim %(number)s: %(stage)s, %(status)s. Details in Cairkan.") % {
-        "number": str(claim.public_id)[:8],
+        "number": claim_number(claim),  # the number on a counter receipt too
         "stage": stage,
         "status": Status(claim.status).label,
     }
