@@ -37,6 +37,9 @@ ERRORS = {
     "four_eyes_same_person": gettext_lazy(
         "You gave the first approval. A second, different person must approve."
     ),
+    "four_eyes_supervisor": gettext_lazy(
+        "Above the four-eyes limit the second approval is a supervisor's (Penyelia)."
+    ),
     "rejection_code_unknown": gettext_lazy("Choose the reason for the rejection from the list."),
     "note_required": gettext_lazy("Write a note saying why; the member reads it."),
     "correction_items_required": gettext_lazy("Choose what the member must correct."),
