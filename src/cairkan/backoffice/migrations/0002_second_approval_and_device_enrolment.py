@@ -6,33 +6,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('backoffice', '0001_branches_and_reviews'),
+        ("backoffice", "0001_branches_and_reviews"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='claimreview',
-            options={'permissions': [('view_all_branches', 'Can read the claims of every branch office'), ('escalate_claim', 'Can escalate a claim to a supervisor'), ('view_supervision', "Can see the supervisor's view of the queue"), ('approve_above_limit', 'Can give the second approval of a claim above the four-eyes limit'), ('release_any_claim', 'Can give back a claim another officer holds')], 'verbose_name': 'claim review', 'verbose_name_plural': 'claim reviews'},
+            name="claimreview",
+            options={
+                "permissions": [
+                    ("view_all_branches", "Can read the claims of every branch office"),
+                    ("escalate_claim", "Can escalate a claim to a supervisor"),
+                    ("view_supervision", "Can see the supervisor's view of the queue"),
+                    (
+                        "approve_above_limit",
+                        "Can give the second approval of a claim above the four-eyes limit",
+                    ),
+                    ("release_any_claim", "Can give back a claim another officer holds"),
+                ],
+                "verbose_name": "claim review",
+                "verbose_name_plural": "claim reviews",
+            },
         ),
         migrations.CreateModel(
-            name='StaffEnrolment',
+            name="StaffEnrolment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code_hash', models.CharField(max_length=64, unique=True)),
-                ('issued_at', models.DateTimeField()),
-                ('expires_at', models.DateTimeField()),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('issued_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code_hash", models.CharField(max_length=64, unique=True)),
+                ("issued_at", models.DateTimeField()),
+                ("expires_at", models.DateTimeField()),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "officer's device enrolment",
-                'verbose_name_plural': "officers' device enrolments",
-                'ordering': ['-issued_at', '-pk'],
+                "verbose_name": "officer's device enrolment",
+                "verbose_name_plural": "officers' device enrolments",
+                "ordering": ["-issued_at", "-pk"],
             },
         ),
     ]

@@ -5,20 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0007_claim_review_reasons'),
+        ("claims", "0007_claim_review_reasons"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='claim',
-            name='submitted_at',
+            model_name="claim",
+            name="submitted_at",
             field=models.DateTimeField(default=django.utils.timezone.now),
         ),
         migrations.AlterField(
-            model_name='claimevent',
-            name='at',
+            model_name="claimevent",
+            name="at",
             field=models.DateTimeField(default=django.utils.timezone.now),
         ),
     ]
