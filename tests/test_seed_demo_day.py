@@ -57,6 +57,7 @@ def test_the_supervisor_sees_demo_claims_past_their_deadline() -> None:
     from django.utils import timezone
 
     from cairkan.backoffice.selectors import supervision
+    from cairkan.backoffice.sheet import face_summary
 
     _seed(day=True)
     call_command("backoffice_demo", stdout=StringIO())  # as make run: officers posted
@@ -70,6 +71,8 @@ def test_the_supervisor_sees_demo_claims_past_their_deadline() -> None:
         assert item.claim.submitted_at == filed.at
         assert timezone.localdate(filed.at) < item.deadline < today
         assert item.claim.status in ("submitted", "in_review")
+        # Its face check passed before it was filed, as the review screen shows it.
+        assert face_summary(item.claim) is not None
     # The audit trail records the filing when it was written, and its chain holds.
     out = StringIO()
     call_command("audit", "verify", stdout=out)

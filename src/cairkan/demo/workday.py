@@ -127,12 +127,15 @@ def _own_active_account(person: PersonSpec) -> BankAccountSpec | None:
     return None
 
 
-def _ready(participant: Participant, documents: tuple[str, ...], photo: bytes) -> None:
-    """The wizard's steps before submit: each document uploaded, the face check passed."""
+def _ready(
+    participant: Participant, documents: tuple[str, ...], photo: bytes, now: datetime | None
+) -> None:
+    """The wizard's steps before submit: each document uploaded, the face check passed
+    (a few minutes before a claim filed days ago)."""
     draft = draft_for(participant=participant)
     for kind in documents:
         upload_whole(draft=draft, kind=kind, filename=f"{kind}.jpg", data=photo)
-    face_check_pass_for_demo(participant=participant)
+    face_check_pass_for_demo(participant=participant, at=now and now - timedelta(minutes=5))
 
 
 def _file(
@@ -142,7 +145,7 @@ def _file(
     photo: bytes,
     now: datetime | None = None,
 ) -> Claim:
-    _ready(participant, documents, photo)
+    _ready(participant, documents, photo, now)
     claim = claim_submit(
         participant=participant, request=request, idempotency_key=IDEMPOTENCY_KEY, now=now
     )
