@@ -3,11 +3,12 @@ session that passed the second factor (TOTP) — never a superuser."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -15,6 +16,8 @@ from cairkan.backoffice.models import Branch, Posting
 from cairkan.claims.models import Claim
 from cairkan.claims.services import ClaimRequest, claim_submit
 from cairkan.members.models import Participant
+from cairkan.members.services import membership_correct
+from cairkan.workdays.selectors import is_working_day
 from claim_steps import face_check_passed, upload_documents
 from staff_users import staff_user
 
@@ -68,4 +71,37 @@ def rina_claim(*, flagged: tuple[str, ...] = ()) -> Claim:
         ),
         idempotency_key="k",
         now=NOW,
+    )
+
+
+def late_claim(*, working_days_ago: int = 7) -> Claim:
+    """Hamdani Noor's claim, filed ``working_days_ago`` working days ago by the filing
+    service's clock and still unchecked: past its deadline (his Rp 10,3 juta takes 5
+    working days). His employer reported the departure without a date, so he declares
+    it and screening leaves the claim to a person. Call after ``rina_claim`` (the seed)."""
+    hamdani = Participant.objects.get(nik="6308072503929001")
+    membership_correct(
+        membership=hamdani.memberships.order_by("start_date").last(),
+        actor=staff_user("data-desk", role="Penyelia"),
+        status="non_active",
+        separation_date=None,
+        separation_reason="",
+        reason="employer reported the departure without a date",
+    )
+    day, count = timezone.localdate(), working_days_ago
+    while count:
+        day -= timedelta(days=1)
+        count -= is_working_day(day)
+    face_check_passed(hamdani)
+    upload_documents(hamdani, "resignation")
+    return claim_submit(
+        participant=hamdani,
+        request=ClaimRequest(
+            reason="resignation",
+            separation_date=day - timedelta(days=45),  # past the one-month wait
+            bank_code="014",
+            account_number="8010029011",
+        ),
+        idempotency_key="late",
+        now=timezone.make_aware(datetime.combine(day, time(10, 0))),
     )

@@ -27,7 +27,8 @@ PAGES = {
 ACTIONS = {
     "take": {"Verifikator", "Penyelia"},
     "release": {"Verifikator", "Penyelia"},
-    "approve": {"Penyelia"},
+    # Below the four-eyes limit; above it a supervisor gives the second approval.
+    "approve": {"Verifikator", "Penyelia"},
     "reject": {"Verifikator", "Penyelia"},
     "correction": {"Verifikator", "Penyelia"},
     "escalate": {"Verifikator", "Penyelia"},
@@ -102,12 +103,40 @@ def test_an_auditor_cannot_approve_even_by_posting(claim) -> None:
     assert claim.status == "submitted"
 
 
-def test_a_verifier_cannot_approve(claim) -> None:
+def test_a_verifier_approves_below_the_four_eyes_limit(claim, settings) -> None:
+    settings.CAIRKAN_FOUR_EYES_ABOVE = claim.gross  # not above: one approval is enough
     amuntai, _other = branches()
     client = signed_in(officer("ver", "Verifikator", posted=amuntai))
+    assert client.post(_url("approve", claim)).status_code == 302
+    claim.refresh_from_db()
+    assert claim.status == "approved"
+
+
+@pytest.mark.parametrize("role", ["Petugas loket", "Auditor"])
+def test_a_counter_officer_or_an_auditor_never_approves_even_below_the_limit(
+    claim, settings, role: str
+) -> None:
+    settings.CAIRKAN_FOUR_EYES_ABOVE = claim.gross
+    amuntai, _other = branches()
+    client = signed_in(officer("o", role, posted=amuntai))
     assert client.post(_url("approve", claim)).status_code == 403
     claim.refresh_from_db()
     assert claim.status == "submitted"
+
+
+def test_only_a_supervisor_may_give_the_second_approval_or_release_anothers_claim() -> None:
+    from django.contrib.auth.models import Group
+
+    def holds(role: str, dotted: str) -> bool:
+        app_label, codename = dotted.split(".")
+        return (
+            Group.objects.get(name=role)
+            .permissions.filter(content_type__app_label=app_label, codename=codename)
+            .exists()
+        )
+
+    for dotted in ("backoffice.approve_above_limit", "backoffice.release_any_claim"):
+        assert [role for role in ROLES if holds(role, dotted)] == ["Penyelia"], dotted
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -15,7 +15,12 @@ from backoffice_staff import NOW, branches, officer, rina_claim, signed_in
 from cairkan.audit.models import AuditEntry
 from cairkan.backoffice.models import Branch, ClaimReview, ReviewEvent
 from cairkan.backoffice.selectors import QueueFilters, sla_deadline, work_queue
-from cairkan.backoffice.services import ReviewError, claim_review_approve, claim_take
+from cairkan.backoffice.services import (
+    ReviewError,
+    claim_release,
+    claim_review_approve,
+    claim_take,
+)
 from cairkan.claims.models import Claim, ClaimEvent
 from cairkan.members.models import Participant
 
@@ -162,6 +167,62 @@ def test_above_the_limit_approval_needs_two_different_people(claim, amuntai, set
     assert list(
         trail.filter(action="review.first_approval").values_list("actor_user_id", flat=True)
     ) == [first.pk]
+
+
+def test_above_the_limit_a_verifier_approves_first_and_only_a_supervisor_second(
+    claim, amuntai, settings
+) -> None:
+    """The issue's "a verifier approves", with four eyes kept real: above the limit the
+    second approval is a different person's, and that person is a supervisor."""
+    settings.CAIRKAN_FOUR_EYES_ABOVE = claim.gross - 1
+    verifier = officer("ver1", "Verifikator", posted=amuntai)
+    other_verifier = officer("ver2", "Verifikator", posted=amuntai)
+    supervisor = officer("pny", "Penyelia", posted=amuntai)
+    assert claim_review_approve(claim=claim, officer=verifier) == "first_approval"
+    for again in (verifier, other_verifier):
+        with pytest.raises(ReviewError) as refused:
+            claim_review_approve(claim=claim, officer=again)
+        assert refused.value.code in ("four_eyes_same_person", "four_eyes_supervisor")
+    assert refused.value.code == "four_eyes_supervisor"
+    # Through the page: refused with the officer's message, the claim unmoved.
+    client = signed_in(other_verifier)
+    client.post(reverse("backoffice:approve", args=[claim.public_id]))
+    page = client.get(_review(claim)).content.decode()
+    assert "Penyelia" in page and 'class="notice error"' in page
+    claim.refresh_from_db()
+    assert claim.status == "submitted"
+    assert claim_review_approve(claim=claim, officer=supervisor) == "approved"
+    claim.refresh_from_db()
+    assert claim.status == "approved"
+    assert ClaimEvent.objects.get(claim=claim, to_status="approved").acting_user == supervisor
+
+
+def test_above_the_limit_a_supervisors_first_approval_is_not_completed_by_a_verifier(
+    claim, amuntai, settings
+) -> None:
+    settings.CAIRKAN_FOUR_EYES_ABOVE = claim.gross - 1
+    supervisor = officer("pny", "Penyelia", posted=amuntai)
+    verifier = officer("ver", "Verifikator", posted=amuntai)
+    assert claim_review_approve(claim=claim, officer=supervisor) == "first_approval"
+    with pytest.raises(ReviewError) as refused:
+        claim_review_approve(claim=claim, officer=verifier)
+    assert refused.value.code == "four_eyes_supervisor"
+    claim.refresh_from_db()
+    assert claim.status == "submitted"
+    assert not claim.payouts.exists()
+
+
+def test_a_verifier_cannot_give_back_a_claim_another_officer_holds(claim, amuntai) -> None:
+    holder = officer("ver1", "Verifikator", posted=amuntai)
+    other = officer("ver2", "Verifikator", posted=amuntai)
+    supervisor = officer("pny", "Penyelia", posted=amuntai)
+    claim_take(claim=claim, officer=holder)
+    with pytest.raises(ReviewError) as refused:
+        claim_release(claim=claim, officer=other)
+    assert refused.value.code == "taken_by_other"
+    assert ClaimReview.objects.get(claim=claim).assignee == holder
+    claim_release(claim=claim, officer=supervisor)  # a supervisor frees it for the queue
+    assert ClaimReview.objects.get(claim=claim).assignee is None
 
 
 def test_a_claim_taken_by_one_officer_cannot_be_decided_by_another(claim, amuntai) -> None:

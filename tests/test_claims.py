@@ -77,6 +77,15 @@ def test_a_small_resignation_claim_is_filed_in_the_app(personas) -> None:
     assert stage_of(claim) == (0, "Agenda Klaim")
 
 
+def test_a_claim_filed_with_the_services_clock_is_dated_then(personas) -> None:
+    """``claim_submit(now=...)`` files the claim as of ``now``: its submission time and
+    its filing event, from which the service level counts (the demo's claims past their
+    deadline are filed days ago this way, not edited afterwards)."""
+    claim = file(RINA, **RINA_CLAIM)
+    [filed] = claim.events.all()
+    assert claim.submitted_at == filed.at == NOW
+
+
 def test_the_same_key_files_once_and_a_second_claim_waits(personas) -> None:
     first = file(RINA, **RINA_CLAIM)
     again = file(RINA, **RINA_CLAIM)

@@ -89,11 +89,20 @@ def test_a_supervisor_approves_and_the_event_names_them(claim) -> None:
     assert (event.to_status, event.actor, event.acting_user) == ("approved", "officer", supervisor)
 
 
-def test_a_verifier_assesses_and_asks_for_corrections_but_does_not_approve(claim) -> None:
+def test_a_verifier_approves_only_below_the_four_eyes_limit(claim, settings) -> None:
     client = logged_in(staff_user("verifikator", role="Verifikator"))
+    settings.CAIRKAN_FOUR_EYES_ABOVE = claim.gross - 1
     act(client, "move_to_approved", claim)
     claim.refresh_from_db()
-    assert claim.status == "submitted"  # four eyes: approval is the supervisor's
+    assert claim.status == "submitted"  # above it: two approvals in the back office
+    settings.CAIRKAN_FOUR_EYES_ABOVE = claim.gross
+    act(client, "move_to_approved", claim)
+    claim.refresh_from_db()
+    assert claim.status == "approved"
+
+
+def test_a_verifier_assesses_and_asks_for_corrections(claim) -> None:
+    client = logged_in(staff_user("verifikator", role="Verifikator"))
     act(client, "move_to_in_review", claim)
     act(client, "move_to_needs_fix_bank", claim)
     claim.refresh_from_db()

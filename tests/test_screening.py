@@ -152,7 +152,10 @@ def _face_review(claim: Claim) -> None:
     attempt = FaceAttempt.objects.create(
         participant=claim.participant, challenge=challenge, purpose="claim", outcome="review"
     )
-    FaceAttempt.objects.filter(pk=attempt.pk).update(created_at=timezone.now() - timedelta(hours=2))
+    # Two hours before the filing (claim_submit dates it by its clock, NOW here).
+    FaceAttempt.objects.filter(pk=attempt.pk).update(
+        created_at=claim.submitted_at - timedelta(hours=2)
+    )
 
 
 def _returned_after_correction(claim: Claim) -> None:
@@ -167,7 +170,7 @@ def _returned_after_correction(claim: Claim) -> None:
 
 def _bank_changed(claim: Claim) -> None:
     earlier = copy_of(claim, claim.participant, status="cancelled", account_number="0001")
-    Claim.objects.filter(pk=earlier.pk).update(submitted_at=timezone.now() - timedelta(days=5))
+    Claim.objects.filter(pk=earlier.pk).update(submitted_at=claim.submitted_at - timedelta(days=5))
 
 
 FLAGS: dict[str, Callable[[Claim], Any]] = {

@@ -37,9 +37,8 @@ def test_loads_people_ledger_rates_personas_and_an_operator() -> None:
     assert operator.is_staff and operator.check_password("cairkan-demo")
     verifier = get_user_model().objects.get(username="verifikator")
     assert verifier.is_staff and not verifier.is_superuser
-    assert verifier.has_perm("claims.reject_claim") and not verifier.has_perm(
-        "claims.approve_claim"
-    )
+    assert verifier.has_perm("claims.reject_claim") and verifier.has_perm("claims.approve_claim")
+    assert not verifier.has_perm("backoffice.approve_above_limit")  # four eyes: a supervisor
 
 
 def test_refuses_to_load_twice_without_being_told_how() -> None:

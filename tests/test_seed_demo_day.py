@@ -51,6 +51,34 @@ def test_the_demo_day_fills_the_queue_and_pays_straight_through_claims() -> None
     assert "Demo members with a claim" in output and paid.participant.nik in output
 
 
+def test_the_supervisor_sees_demo_claims_past_their_deadline() -> None:
+    """In make run the supervisor's breach list has claims: filed days ago through the
+    filing service's clock (``claim_submit(now=...)``), not rows edited afterwards."""
+    from django.utils import timezone
+
+    from cairkan.backoffice.selectors import supervision
+    from cairkan.backoffice.sheet import face_summary
+
+    _seed(day=True)
+    call_command("backoffice_demo", stdout=StringIO())  # as make run: officers posted
+    supervisor = get_user_model().objects.get(username="penyelia")
+    today = timezone.localdate()
+    late = [item for item in supervision(supervisor).urgent if item.urgency == "breached"]
+    assert len(late) >= 2
+    for item in late:
+        filed = item.claim.events.order_by("at", "pk").first()
+        assert filed.to_status == "submitted" and filed.actor == "member"
+        assert item.claim.submitted_at == filed.at
+        assert timezone.localdate(filed.at) < item.deadline < today
+        assert item.claim.status in ("submitted", "in_review")
+        # Its face check passed before it was filed, as the review screen shows it.
+        assert face_summary(item.claim) is not None
+    # The audit trail records the filing when it was written, and its chain holds.
+    out = StringIO()
+    call_command("audit", "verify", stdout=out)
+    assert "broken" not in out.getvalue().lower()
+
+
 def test_the_day_is_filed_once_and_a_reset_starts_from_nothing() -> None:
     _seed(day=True)
     filed = Claim.objects.count()

@@ -1,7 +1,10 @@
 """Staff roles as groups: an officer gets a role, never a superuser account.
 
-Four eyes on money: a verifier (Verifikator) assesses, rejects and asks for corrections;
-only a supervisor (Penyelia) approves. An auditor sees everything and changes nothing.
+Four eyes on money: a verifier (Verifikator) assesses, rejects, asks for corrections and
+approves up to ``CAIRKAN_FOUR_EYES_ABOVE``; above it the verifier's approval is the first
+of two, and the second is a different person's who is a supervisor (Penyelia,
+``backoffice.approve_above_limit``). A counter officer (Petugas loket) and an auditor
+never approve. An auditor sees everything and changes nothing.
 
 The roles are kept in step with this table after every ``migrate`` (and after a test
 database is flushed) by a ``post_migrate`` handler, so a model added later is in the
@@ -40,6 +43,9 @@ _VERIFIER = [
     "claims.assess_claim",
     "claims.reject_claim",
     "claims.request_correction",
+    # The issue's journey: "a verifier approves" — alone only up to the four-eyes limit
+    # (backoffice.services.claim_review_approve), above it as the first of two.
+    "claims.approve_claim",
     "biometrics.view_faceevent",
     "biometrics.view_faceattempt",
     "biometrics.view_faceenrolment",
@@ -49,7 +55,8 @@ _VERIFIER = [
 ]
 _SUPERVISOR = [
     *_VERIFIER,
-    "claims.approve_claim",
+    "backoffice.approve_above_limit",  # the second of four eyes is a supervisor's
+    "backoffice.release_any_claim",  # frees a claim an absent officer holds
     "claims.add_appointmentcapacity",
     "claims.change_appointmentcapacity",
     "claims.delete_appointmentcapacity",

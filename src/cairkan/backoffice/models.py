@@ -79,6 +79,11 @@ class ClaimReview(models.Model):
             ("view_all_branches", _("Can read the claims of every branch office")),
             ("escalate_claim", _("Can escalate a claim to a supervisor")),
             ("view_supervision", _("Can see the supervisor's view of the queue")),
+            (
+                "approve_above_limit",
+                _("Can give the second approval of a claim above the four-eyes limit"),
+            ),
+            ("release_any_claim", _("Can give back a claim another officer holds")),
         ]
 
     def __str__(self) -> str:
@@ -108,3 +113,30 @@ class ReviewEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.claim_id} {self.action} by {self.officer_id}"
+
+
+class StaffEnrolment(models.Model):
+    """An operator's leave for one officer to enrol a second-factor (TOTP) device.
+
+    Whoever knows an officer's password must not own their second factor: the device is
+    enrolled only in a sign-in that carries the one-time code an operator issued, before
+    it expires. The code itself is never stored, only its SHA-256 (it is 80 random bits,
+    so a fast hash is enough); it is shown once, to the operator who issued it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("officer's device enrolment")
+        verbose_name_plural = _("officers' device enrolments")
+        ordering = ["-issued_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"enrolment of {self.user_id} issued {self.issued_at:%Y-%m-%d %H:%M}"

@@ -3,19 +3,25 @@ claim's row, and writes its event (a ClaimEvent for a status change, a ReviewEve
 the rest) in the same transaction.
 
 Two officers cannot take one claim: taking locks the claim's row (``select_for_update``)
-and refuses when someone else holds it. Four eyes: above ``CAIRKAN_FOUR_EYES_ABOVE`` the
-first approval is recorded and a second, different person with the right completes it.
+and refuses when someone else holds it. Four eyes: a verifier or a supervisor approves up
+to ``CAIRKAN_FOUR_EYES_ABOVE``; above it the first approval is recorded and a second,
+different person who holds ``backoffice.approve_above_limit`` (a supervisor) completes it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from base64 import b32encode
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cairkan.audit.services import audit_record
-from cairkan.backoffice.models import ClaimReview, ReviewEvent
+from cairkan.backoffice.models import ClaimReview, ReviewEvent, StaffEnrolment
 from cairkan.backoffice.selectors import four_eyes_limit, visible_claims
 from cairkan.claims.messages import REJECTION_LABELS
 from cairkan.claims.models import Claim, Status
@@ -93,7 +99,9 @@ def claim_release(*, claim: Claim, officer: Any) -> ClaimReview:
         locked, review = _locked(officer, claim)
         if review.assignee_id is None:
             return review
-        if review.assignee_id != officer.pk and not officer.has_perm("claims.approve_claim"):
+        if review.assignee_id != officer.pk and not officer.has_perm(
+            "backoffice.release_any_claim"
+        ):
             raise ReviewError("taken_by_other", name=_holder(review))
         review.assignee = None
         review.assigned_at = None
@@ -125,7 +133,9 @@ def claim_review_approve(*, claim: Claim, officer: Any) -> str:
     """Approve, or record the first of two approvals above the four-eyes limit.
 
     Returns ``"approved"`` or ``"first_approval"``. The same person approving twice is
-    refused: the second approval must be another's."""
+    refused, and so is a second approval by someone without
+    ``backoffice.approve_above_limit``: the second pair of eyes is another person's, and
+    a supervisor's."""
     _require(officer, "claims.approve_claim")
     with transaction.atomic():
         locked, review = _locked(officer, claim)
@@ -148,6 +158,8 @@ def claim_review_approve(*, claim: Claim, officer: Any) -> str:
                 return "first_approval"
             if review.first_approver_id == officer.pk:
                 raise ReviewError("four_eyes_same_person")
+            if not officer.has_perm("backoffice.approve_above_limit"):
+                raise ReviewError("four_eyes_supervisor")
             _approve(
                 claim=locked,
                 officer=officer,
@@ -238,3 +250,122 @@ def claim_review_escalate(*, claim: Claim, officer: Any, note: str) -> ClaimRevi
             claim=locked, officer=officer, action=ReviewEvent.Action.ESCALATED, note=note[:500]
         )
     return review
+
+
+# Officers' second factor: enrolment is issued by an operator, never trusted to whoever
+# knows the password (see StaffEnrolment).
+ENROLMENT_VALID_FOR = timedelta(hours=24)  # long enough to reach the officer, then gone
+ENROLMENT_CODE_BYTES = 10  # 80 random bits: 16 base32 characters, typed in groups of 4
+DEVICE_NAME = "Cairkan kantor"
+
+
+class EnrolmentError(Exception):
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def enrolment_code_hash(code: str) -> str:
+    """The stored form of an enrolment code, whatever spaces, dashes or case it is typed
+    with (base32 has no 0/1/8, so a typed O, I or B is the letter itself)."""
+    normalised = "".join(ch for ch in code.upper() if ch.isalnum())
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+def _subject(user: Any) -> tuple[str, object]:
+    return ("auth.user", user.pk)
+
+
+def staff_enrolment_issue(
+    *,
+    user: Any,
+    issued_by: Any = None,
+    valid_for: timedelta = ENROLMENT_VALID_FOR,
+    replace_device: bool = False,
+    now: datetime | None = None,
+) -> str:
+    """Issue a one-time code with which ``user`` may enrol a TOTP device at their next
+    sign-in, and return it (to show once; only its hash is kept). An earlier unused code
+    is revoked. An officer who already has a device keeps it unless ``replace_device``
+    (a lost phone): then the old device is removed at once, so the phone that is gone no
+    longer signs in."""
+    if not (user.is_active and user.is_staff):
+        raise EnrolmentError("not_staff")
+    now = now or timezone.now()
+    with transaction.atomic():
+        devices = TOTPDevice.objects.select_for_update().filter(user=user)
+        replaced = devices.filter(confirmed=True).count()
+        if replaced and not replace_device:
+            raise EnrolmentError("already_enrolled")
+        devices.delete()
+        StaffEnrolment.objects.filter(
+            user=user, used_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=now)
+        code = b32encode(secrets.token_bytes(ENROLMENT_CODE_BYTES)).decode().rstrip("=")
+        enrolment = StaffEnrolment.objects.create(
+            user=user,
+            code_hash=enrolment_code_hash(code),
+            issued_by=issued_by,
+            issued_at=now,
+            expires_at=now + valid_for,
+        )
+        audit_record(
+            actor_kind="officer" if issued_by is not None else "system",
+            actor_user=issued_by,
+            action="staff.enrolment_issued",
+            subject=_subject(user),
+            after={"enrolment": enrolment.pk, "expires_at": enrolment.expires_at.isoformat()},
+            why=f"device replaced ({replaced})" if replaced else "first device",
+        )
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def staff_enrolment_redeem(*, user: Any, code: str, now: datetime | None = None) -> TOTPDevice:
+    """Spend ``user``'s enrolment code: a new, unconfirmed TOTP device whose key the
+    sign-in shows once. Refused (``enrolment_code_invalid``) when the code is not this
+    officer's, was used or revoked, or has expired — one message for all, so a guess
+    learns nothing."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        enrolment = (
+            StaffEnrolment.objects.select_for_update()
+            .filter(
+                user=user,
+                code_hash=enrolment_code_hash(code),
+                used_at__isnull=True,
+                revoked_at__isnull=True,
+                expires_at__gt=now,
+            )
+            .first()
+        )
+        if enrolment is None:
+            raise EnrolmentError("enrolment_code_invalid")
+        if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            raise EnrolmentError("already_enrolled")
+        enrolment.used_at = now
+        enrolment.save(update_fields=["used_at"])
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+        audit_record(
+            actor_kind="officer",
+            actor_user=user,
+            action="staff.enrolment_redeemed",
+            subject=_subject(user),
+            after={"enrolment": enrolment.pk, "device": device.pk},
+        )
+    return device
+
+
+def staff_device_confirm(*, device: TOTPDevice) -> TOTPDevice:
+    """The first right code from the officer's app confirms the device they enrolled."""
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit_record(
+            actor_kind="officer",
+            actor_user=device.user,
+            action="staff.device_confirmed",
+            subject=_subject(device.user),
+            after={"device": device.pk},
+        )
+    return device

@@ -3,9 +3,12 @@
 1. Password, under the back office's login limit (``accounts.staff_login``: per
    username and per client address); nothing is signed in yet, the session only
    remembers who passed the first factor, for a few minutes.
-2. A code from the officer's authenticator app. On the first sign-in the officer enrols
-   one: the page shows the key as a QR drawn on the server (never a remote service),
-   and only until a first code confirms it. Wrong codes count toward the same limit.
+2. A code from the officer's authenticator app. An officer without a device enrols one
+   only with the one-time enrolment code an operator issued (``cairkan staff-enrol``;
+   the password alone never owns the second factor): the code is spent, and this
+   session alone is shown the new key as a QR drawn on the server (never a remote
+   service) until a first code confirms it. Wrong codes of either kind count toward
+   the same limit.
 3. Only then is the officer signed in, with a new session key (no fixation).
 """
 
@@ -37,8 +40,16 @@ from cairkan.accounts.staff_login import (
     ThrottledAdminLoginForm,
     staff_username_key,
 )
+from cairkan.backoffice.services import (
+    EnrolmentError,
+    staff_device_confirm,
+    staff_enrolment_redeem,
+)
 
 PENDING = "backoffice_pending"
+# The unconfirmed device this session enrolled with an operator's code: its key is shown
+# here only, and only until a first code confirms it.
+ENROLLING = "backoffice_enrolling"
 PENDING_SECONDS = 5 * 60
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -134,23 +145,55 @@ def qr_svg(text: str) -> str:
     return svg
 
 
+def _enrolling_device(request: HttpRequest, user: Any) -> TOTPDevice | None:
+    pk = request.session.get(ENROLLING)
+    if pk is None:
+        return None
+    return TOTPDevice.objects.filter(pk=pk, user=user, confirmed=False).first()
+
+
+def _redeem(request: HttpRequest, user: Any) -> str:
+    """Spend the operator's enrolment code; '' when it was good, else the message."""
+    limits = _limits(request, user)
+    try:
+        throttle.check(limits)
+    except throttle.Throttled as exc:
+        until = formats.time_format(timezone.localtime(exc.until), "H:i")
+        return _("Too many wrong attempts. Try again at %(time)s.") % {"time": until}
+    try:
+        device = staff_enrolment_redeem(user=user, code=request.POST.get("enrolment_code", ""))
+    except EnrolmentError:
+        throttle.record_failure(limits)
+        return _(
+            "That enrolment code is not valid: it may be mistyped, used or expired. "
+            "Ask your supervisor for a new one."
+        )
+    request.session[ENROLLING] = device.pk
+    return ""
+
+
 @never_cache
-@sensitive_post_parameters("code")
+@sensitive_post_parameters("code", "enrolment_code")
 def enrol(request: HttpRequest) -> HttpResponse:
     user = _pending_user(request)
     if user is None:
         return redirect("backoffice:login")
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return redirect("backoffice:login_code")  # the key is shown once, never again
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Cairkan kantor", confirmed=False)
+    device = _enrolling_device(request, user)
     error = ""
+    if device is None:
+        if request.method == "POST":
+            error = _redeem(request, user)
+            if not error:
+                return HttpResponseRedirect(reverse("backoffice:enrol") + f"?next={_next(request)}")
+        context = {"error": error, "next": _next(request)}
+        return render(request, "backoffice/enrol_code.html", context)
     if request.method == "POST":
         error = _check_code(request, user, device)
         if not error:
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+            staff_device_confirm(device=device)
+            request.session.pop(ENROLLING, None)
             return _finish(request, user, device)
     context = {
         "qr": qr_svg(device.config_url),

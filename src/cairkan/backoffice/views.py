@@ -40,6 +40,9 @@ ERRORS = {
     "filed_it_yourself": gettext_lazy(
         "You filed this claim at the counter for the member. Another officer approves it."
     ),
+    "four_eyes_supervisor": gettext_lazy(
+        "Above the four-eyes limit the second approval is a supervisor's (Penyelia)."
+    ),
     "rejection_code_unknown": gettext_lazy("Choose the reason for the rejection from the list."),
     "note_required": gettext_lazy("Write a note saying why; the member reads it."),
     "correction_items_required": gettext_lazy("Choose what the member must correct."),

@@ -540,14 +540,17 @@ def _record_outside_step(
     )
 
 
-def face_check_pass_for_demo(*, participant: Participant) -> FaceAttempt:
+def face_check_pass_for_demo(
+    *, participant: Participant, at: datetime | None = None
+) -> FaceAttempt:
     """A passed claim face check for a demo member, recorded without a camera, so the
     demo day (``cairkan seed-demo``) can file claims through ``claim_submit``. Demo data
     only: refused with ``CAIRKAN_ENV=production``, not counted towards the member's
-    step, and its event says it was made up."""
+    step, and its event says it was made up. ``at``: the moment of a claim the demo
+    files days ago (``claim_submit(now=...)``), so its check precedes its filing."""
     if settings.PRODUCTION:
         raise FaceError("demo_only")
-    now = timezone.now()
+    now = at or timezone.now()
     with transaction.atomic():
         challenge = LivenessChallenge.objects.create(
             participant=participant,
@@ -559,6 +562,9 @@ def face_check_pass_for_demo(*, participant: Participant) -> FaceAttempt:
         attempt = FaceAttempt.objects.create(
             participant=participant, challenge=challenge, purpose="claim", outcome="passed"
         )
+        if at is not None:  # created_at is auto_now_add: the demo's made-up record is dated
+            FaceAttempt.objects.filter(pk=attempt.pk).update(created_at=at)
+            attempt.created_at = at
         _event(
             participant,
             FaceEvent.Kind.ATTEMPT,

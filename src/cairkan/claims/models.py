@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cairkan.members.models import Participant
@@ -84,7 +85,8 @@ class Claim(models.Model):
     helper_relation = models.CharField(_("helper's relation"), max_length=16, blank=True)
     helper_phone = models.CharField(_("helper's phone"), max_length=20, blank=True)
     idempotency_key = models.CharField(max_length=64)
-    submitted_at = models.DateTimeField(auto_now_add=True)
+    # When the filing service filed it (its clock: ``claim_submit(now=...)``).
+    submitted_at = models.DateTimeField(default=timezone.now)
     payment_due = models.DateField()
     # Prefilled facts the member marked as wrong, for the officer to check before paying.
     flagged_fields = models.JSONField(default=list, blank=True)
@@ -171,7 +173,7 @@ class ClaimEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reason = models.CharField(max_length=200, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(default=timezone.now)  # the services' clock when they pass one
 
     class Meta:
         ordering = ["at", "pk"]

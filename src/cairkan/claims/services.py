@@ -283,6 +283,7 @@ def _event(
     actor: str,
     acting_user: Any = None,
     reason: str = "",
+    at: datetime | None = None,
 ) -> None:
     ClaimEvent.objects.create(
         claim=claim,
@@ -291,6 +292,7 @@ def _event(
         actor=actor,
         acting_user=acting_user,
         reason=reason,
+        at=at or timezone.now(),
     )
     audit_record(
         actor_kind=actor,
@@ -410,6 +412,7 @@ def _file(
                 member_note=request.note[:500],
                 idempotency_key=idempotency_key,
                 payment_due=preview.payment_due,
+                submitted_at=now,
             )
             if appointment_kind:
                 assert request.appointment_at is not None
@@ -438,6 +441,7 @@ def _file(
                 actor="officer" if counter is not None else "member",
                 acting_user=helper,
                 reason=f"filed on the {preview.channel} channel{assisted}",
+                at=now,
             )
             if preview.separation_source == SeparationSource.MEMBER:
                 # No employer report: the waiting period runs from the member's word, so an
@@ -450,6 +454,7 @@ def _file(
                     Status.IN_REVIEW,
                     actor="system",
                     reason="separation date declared by the member: an officer checks it",
+                    at=now,
                 )
             _notify(claim)
             send_claim_filed_on_commit(claim.pk)

@@ -10,7 +10,10 @@ the others wait in the queue with the codes that held them.
 
 A few claims are taken further, as the day before would have left them: paid (with
 the tax withheld, for the bukti potong), failed on a closed account, and sent back to
-the member for a correction by the demo verifier.
+the member for a correction by the demo verifier. Two were filed days ago and still wait
+for the employer to confirm the member's separation date: past their service-level
+deadline, they fill the supervisor's breach list. They are filed with the filing
+service's own clock (``claim_submit(now=...)``), not edited afterwards.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -50,6 +53,7 @@ from cairkan.members.models import Participant
 from cairkan.members.services import membership_correct
 from cairkan.payouts.models import Payout
 from cairkan.payouts.services import claim_approve, payout_poll
+from cairkan.workdays.selectors import is_working_day
 
 # A branch's day: about this many app claims, plus the assisted and declared ones.
 APP_CLAIMS = 40
@@ -57,6 +61,10 @@ VIDEO_CLAIMS = 3
 # App claims of members whose birth date the employer mistyped (the registry differs).
 MISTYPED_CLAIMS = 1
 DECLARED_CLAIMS = 2
+# Declared-date claims filed this many working days ago and still unchecked: past the
+# deadline of either service level (1 or 5 working days), so the supervisor sees a breach.
+LATE_CLAIMS = 2
+LATE_WORKING_DAYS = 6
 # Of the clean app claims, the first ones are taken further, as yesterday left them.
 PAID_YESTERDAY = 3
 ASKED_TO_FIX = 2
@@ -119,19 +127,28 @@ def _own_active_account(person: PersonSpec) -> BankAccountSpec | None:
     return None
 
 
-def _ready(participant: Participant, documents: tuple[str, ...], photo: bytes) -> None:
-    """The wizard's steps before submit: each document uploaded, the face check passed."""
+def _ready(
+    participant: Participant, documents: tuple[str, ...], photo: bytes, now: datetime | None
+) -> None:
+    """The wizard's steps before submit: each document uploaded, the face check passed
+    (a few minutes before a claim filed days ago)."""
     draft = draft_for(participant=participant)
     for kind in documents:
         upload_whole(draft=draft, kind=kind, filename=f"{kind}.jpg", data=photo)
-    face_check_pass_for_demo(participant=participant)
+    face_check_pass_for_demo(participant=participant, at=now and now - timedelta(minutes=5))
 
 
 def _file(
-    participant: Participant, request: ClaimRequest, documents: tuple[str, ...], photo: bytes
+    participant: Participant,
+    request: ClaimRequest,
+    documents: tuple[str, ...],
+    photo: bytes,
+    now: datetime | None = None,
 ) -> Claim:
-    _ready(participant, documents, photo)
-    claim = claim_submit(participant=participant, request=request, idempotency_key=IDEMPOTENCY_KEY)
+    _ready(participant, documents, photo, now)
+    claim = claim_submit(
+        participant=participant, request=request, idempotency_key=IDEMPOTENCY_KEY, now=now
+    )
     claim.refresh_from_db()
     return claim
 
@@ -204,7 +221,7 @@ def file_day(*, people: list[PersonSpec], as_of: date) -> DayFigures:
         "app": APP_CLAIMS,
         "mistyped": MISTYPED_CLAIMS,
         "video": VIDEO_CLAIMS,
-        "declared": DECLARED_CLAIMS,
+        "declared": DECLARED_CLAIMS + LATE_CLAIMS,
     }
     with _quick_sandboxes():
         for person in people:
@@ -219,7 +236,7 @@ def file_day(*, people: list[PersonSpec], as_of: date) -> DayFigures:
                 continue
             if kind == "declared":
                 # Few tries: a correction that ends in no claim is a change for nothing.
-                if supervisor is None or filed["declared_tries"] >= 3 * DECLARED_CLAIMS:
+                if supervisor is None or filed["declared_tries"] >= 3 * wanted["declared"]:
                     continue
                 filed["declared_tries"] += 1
                 _departure_reported_without_date(participant, supervisor)
@@ -245,8 +262,11 @@ def file_day(*, people: list[PersonSpec], as_of: date) -> DayFigures:
                 request = replace(
                     request, flagged=("employer",), note="Nama perusahaan saya sudah berganti"
                 )
+            # After the day's declared claims, the late ones: filed days ago.
+            late = kind == "declared" and filed[kind] >= DECLARED_CLAIMS
+            filed_at = _working_days_ago(as_of, LATE_WORKING_DAYS) if late else None
             try:
-                claim = _file(participant, request, preview.decision.documents, photo)
+                claim = _file(participant, request, preview.decision.documents, photo, filed_at)
             except ClaimError as exc:
                 figures.refused[exc.code] += 1
                 continue
@@ -266,13 +286,22 @@ def file_day(*, people: list[PersonSpec], as_of: date) -> DayFigures:
             elif kind == "declared" and verifier is not None and supervisor is not None:
                 if filed[kind] == 1:
                     _fail_on_closed_account(claim, supervisor)
-                else:
+                elif filed[kind] == 2:
                     _bank_changed(claim, verifier, person, account)
     for claim in Claim.objects.all():
         figures.by_status[claim.status] += 1
         if claim.status == "in_review":
             figures.queue_reasons.update(claim.review_reasons)
     return figures
+
+
+def _working_days_ago(as_of: date, count: int) -> datetime:
+    """10:00 on the ``count``-th working day before ``as_of`` (the office's calendar)."""
+    day = as_of
+    while count:
+        day -= timedelta(days=1)
+        count -= is_working_day(day)
+    return timezone.make_aware(datetime.combine(day, time(10, 0)))
 
 
 def _departure_reported_without_date(participant: Participant, supervisor: Any) -> None:
