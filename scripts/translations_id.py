@@ -1158,7 +1158,7 @@ ID.update(
         "You gave the first approval. A second, different person must approve.": "Anda memberi persetujuan pertama. Orang kedua yang berbeda harus menyetujui.",
         # back office, issue 12's finish (slice finish12): the verifier approves below the
         # four-eyes limit, and an officer's device is enrolled only with an operator's code
-        "Above the four-eyes limit the second approval is a supervisor's (Penyelia).": "Di atas batas empat mata, persetujuan kedua diberikan oleh penyelia.",
+        "Above the four-eyes limit the second approval is a supervisor's (Penyelia).": "Di atas batas empat mata, persetujuan kedua diberikan oleh Penyelia.",
         "Can give the second approval of a claim above the four-eyes limit": "Dapat memberi persetujuan kedua atas klaim di atas batas empat mata",
         "Can give back a claim another officer holds": "Dapat mengembalikan klaim yang dipegang petugas lain ke antrean",
         "officer's device enrolment": "pendaftaran perangkat petugas",
