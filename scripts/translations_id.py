@@ -670,6 +670,14 @@ ID.update(
     }
 )
 
+# typing slice (issue 14.4–14.6): mistakes caught where they are made, the public
+# eligibility check that leads somewhere.
+ID.update(
+    {
+        "This NIK does not go with this KPJ number, your name and birth date: a digit is probably mistyped. Check the 16 digits on your e-KTP.": "NIK ini tidak cocok dengan nomor KPJ, nama, dan tanggal lahir Anda: kemungkinan ada angka yang salah ketik. Periksa 16 angka di e-KTP Anda.",
+    }
+)
+
 # Screening: straight-through processing and its risk codes (issue 12, item 5).
 ID.update(
     {
