@@ -553,7 +553,6 @@ ID.update(
         "The bank cannot be reached right now. Nothing is lost: try again in a few minutes.": "Bank sedang tidak dapat dihubungi. Tidak ada yang hilang: coba lagi beberapa menit lagi.",
         "This account is dormant. Activate it at your bank, or use another account in your own name.": "Rekening ini pasif (dormant). Aktifkan di bank Anda, atau gunakan rekening lain atas nama Anda sendiri.",
         "This account is closed. Use another account in your own name.": "Rekening ini sudah ditutup. Gunakan rekening lain atas nama Anda sendiri.",
-        "This account is in the name %(holder)s, not yours (%(name)s). JHT is paid only into an account in your own name.": "Rekening ini atas nama %(holder)s, bukan nama Anda (%(name)s). JHT hanya dibayarkan ke rekening atas nama Anda sendiri.",
         "The request has no valid Idempotency-Key (1 to 64 characters).": "Permintaan tidak memiliki Idempotency-Key yang sah (1 sampai 64 karakter).",
         "This claim cannot move to that status now.": "Klaim ini tidak bisa dipindahkan ke status itu sekarang.",
         "Say which parts the member must correct.": "Sebutkan bagian yang harus diperbaiki peserta.",
@@ -675,6 +674,8 @@ ID.update(
 ID.update(
     {
         "This NIK does not go with this KPJ number, your name and birth date: a digit is probably mistyped. Check the 16 digits on your e-KTP.": "NIK ini tidak cocok dengan nomor KPJ, nama, dan tanggal lahir Anda: kemungkinan ada angka yang salah ketik. Periksa 16 angka di e-KTP Anda.",
+        "This account is not in your name (%(name)s). JHT is paid only into an account in your own name: check the bank and the number in your savings book.": "Rekening ini bukan atas nama Anda (%(name)s). JHT hanya dibayarkan ke rekening atas nama Anda sendiri: periksa bank dan nomor rekening di buku tabungan Anda.",
+        "Too many account numbers that are not yours were tried. For your safety, try again at %(time)s.": "Terlalu banyak nomor rekening yang bukan milik Anda dicoba. Demi keamanan Anda, coba lagi pukul %(time)s.",
     }
 )
 

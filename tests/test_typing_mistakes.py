@@ -119,3 +119,100 @@ def test_the_recovery_page_reports_a_nik_typo_on_the_nik_too(client: Client) -> 
     html = response.content.decode()
     assert indonesian("nik_not_in_registry") in field_errors(html, "nik")
     assert not field_errors(html, "kpj")
+
+
+# --- the bank check says "yours or not", never whose --------------------------------------
+
+
+def rina_draft():
+    from cairkan.claims import drafts
+    from cairkan.members.models import Participant
+
+    participant = Participant.objects.get(nik=RINA["nik"])
+    return participant, drafts.draft_for(participant=participant)
+
+
+def bank_step(participant, draft, bank_code: str, account_number: str):
+    from cairkan.claims.services import step_save
+
+    return step_save(
+        participant=participant,
+        draft=draft,
+        step="bank",
+        answers={"bank_code": bank_code, "account_number": account_number},
+        version=draft.version,
+    )
+
+
+def test_someone_elses_account_is_refused_without_naming_its_holder() -> None:
+    from cairkan.api.errors import _claim_error
+    from cairkan.claims.messages import claim_message
+    from cairkan.claims.services import ClaimError
+
+    participant, draft = rina_draft()
+    # Bahrudin's account, in his wife's name (SARI WAHYUNI).
+    with pytest.raises(ClaimError) as refused:
+        bank_step(participant, draft, "002", "005201000019009")
+    assert refused.value.code == "bank_holder_mismatch"
+    with translation.override("id"):
+        message = claim_message(refused.value.code, refused.value.params)
+    assert "SARI" not in message.upper() and "WAHYUNI" not in message.upper()
+    assert "Rina" in message  # it says whose name the account must be in: the member's
+    assert not any("SARI" in str(value).upper() for value in refused.value.params.values())
+    # The API's problem body carries the params as details: no name there either.
+    assert b"SARI" not in _claim_error(None, refused.value).content.upper()
+
+
+def test_a_strangers_dormant_account_reads_as_not_yours_not_as_dormant() -> None:
+    from cairkan.claims.services import ClaimError
+
+    participant, draft = rina_draft()
+    # Muhammad Arsyad's dormant account: its state is his business, not Rina's.
+    with pytest.raises(ClaimError) as refused:
+        bank_step(participant, draft, "002", "005201000019007")
+    assert refused.value.code == "bank_holder_mismatch"
+
+
+def test_the_members_own_dormant_account_is_said_to_be_dormant() -> None:
+    from cairkan.claims import drafts
+    from cairkan.claims.services import ClaimError
+    from cairkan.members.models import Participant
+
+    arsyad = Participant.objects.get(nik="6308012207799001")
+    with pytest.raises(ClaimError) as refused:
+        bank_step(arsyad, drafts.draft_for(participant=arsyad), "002", "005201000019007")
+    assert refused.value.code == "bank_account_dormant"
+
+
+def test_account_numbers_tried_are_limited_per_member_whatever_the_address() -> None:
+    from cairkan.claims import drafts
+    from cairkan.claims.services import ClaimError
+    from cairkan.members.models import Participant
+
+    participant, draft = rina_draft()
+    codes = []
+    for number in range(5):  # five strangers' or unknown numbers in a row
+        with pytest.raises(ClaimError) as refused:
+            bank_step(participant, draft, "002", f"00520100009990{number}")
+        codes.append(refused.value.code)
+    assert "bank_check_throttled" not in codes
+    with pytest.raises(ClaimError) as refused:  # even her own number waits now
+        bank_step(participant, draft, "002", "005201000019001")
+    assert refused.value.code == "bank_check_throttled"
+    from cairkan.claims.messages import claim_message
+
+    assert re.search(r"\d\d\.\d\d", claim_message(refused.value.code, refused.value.params))
+    # Another member is not held up by Rina's tries.
+    ahmad = Participant.objects.get(nik="6308050311889001")
+    saved = bank_step(ahmad, drafts.draft_for(participant=ahmad), "009", "0310029001")
+    assert saved.data["bank"]["holder"]
+
+
+def test_the_members_own_account_is_accepted_and_costs_no_try() -> None:
+    from cairkan.accounts import throttle
+    from cairkan.claims.services import BANK_CHECK_LIMIT
+
+    participant, draft = rina_draft()
+    saved = bank_step(participant, draft, "002", "005201000019001")
+    assert saved.data["bank"]["holder"]
+    assert throttle.recent_count(BANK_CHECK_LIMIT, str(participant.pk)) == 0

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from cairkan.untrusted import DEFAULT_IMAGE_LIMITS
@@ -28,8 +30,12 @@ MESSAGES = {
         "This account is dormant. Activate it at your bank, or use another account in your own name."
     ),
     "bank_account_closed": _("This account is closed. Use another account in your own name."),
+    # Never the holder's name: any number typed would show whose it is (issue 14.4).
     "bank_holder_mismatch": _(
-        "This account is in the name %(holder)s, not yours (%(name)s). JHT is paid only into an account in your own name."
+        "This account is not in your name (%(name)s). JHT is paid only into an account in your own name: check the bank and the number in your savings book."
+    ),
+    "bank_check_throttled": _(
+        "Too many account numbers that are not yours were tried. For your safety, try again at %(time)s."
     ),
     "idempotency_key_invalid": _("The request has no valid Idempotency-Key (1 to 64 characters)."),
     "transition_not_allowed": _("This claim cannot move to that status now."),
@@ -188,6 +194,12 @@ def claim_message(code: str, params: dict[str, Any] | None = None) -> str:
     missing documents is named by their labels."""
     text = str(MESSAGES.get(code, code))
     params = {**FIGURES, **(params or {})}
+    if isinstance(params.get("until"), datetime):  # a limit's end, as the member's clock reads it
+        until = timezone.localtime(params["until"])
+        time = formats.time_format(until, "H.i")
+        if until.date() != timezone.localdate():
+            time = f"{time}, {formats.date_format(until, 'l j F')}"
+        params["time"] = time
     if isinstance(params.get("missing"), list | tuple):
         params["missing"] = ", ".join(str(DOCUMENT_LABELS.get(c, c)) for c in params["missing"])
     try:
