@@ -574,13 +574,13 @@ ID.update(
         "The upload continues from byte %(expected)s.": "Unggahan dilanjutkan dari byte %(expected)s.",
         "The photo is too small to read. Photograph the whole letter, filling the screen.": "Foto terlalu kecil untuk dibaca. Foto seluruh surat sampai memenuhi layar.",
         "The photo is too large to process (at most %(megapixels)s million pixels, for example 4000 × 4000). Send a photo taken with the phone's camera, or take it again at a lower resolution.": "Foto terlalu besar untuk diproses (paling banyak %(megapixels)s juta piksel, misalnya 4000 × 4000). Kirim foto langsung dari kamera ponsel, atau foto ulang dengan resolusi lebih rendah.",
-        "This picture is in a special format for scanners or printing (16-bit or another colour mode), not a photo. Send a photo from the phone's camera, or save the scan as an ordinary JPG.": "Gambar ini memakai format khusus pemindai atau percetakan (16-bit atau mode warna lain), bukan foto. Kirim foto dari kamera ponsel, atau simpan hasil pindaian sebagai JPG biasa.",
-        "The photo is cut off or damaged: it did not arrive whole. Send it again; if that fails too, take a new photo.": "Foto terpotong atau rusak: tidak diterima utuh. Kirim ulang; jika masih gagal, ambil foto baru.",
+        "This picture is in a special format for scanners or printing (16-bit or another colour mode), not a photo. Send a photo from the phone's camera (JPG or PNG), or save the scan as a PDF.": "Gambar ini memakai format khusus pemindai atau percetakan (16-bit atau mode warna lain), bukan foto. Kirim foto dari kamera ponsel (JPG atau PNG), atau simpan hasil pindaian sebagai PDF.",
+        "The photo is cut off or damaged: it did not arrive whole. Send it again as a JPG or PNG photo or a PDF; if that fails too, take a new photo.": "Foto terpotong atau rusak: tidak diterima utuh. Kirim ulang sebagai foto JPG atau PNG atau sebagai PDF; jika masih gagal, ambil foto baru.",
         "This file is a web page or a script, not a photo or a PDF. Send a photo (JPG or PNG) or a PDF of the document.": "Berkas ini halaman web atau skrip, bukan foto atau PDF. Kirim foto (JPG atau PNG) atau PDF dokumennya.",
         "This PDF holds scripts or attached files that could not be removed. Save it again as a new PDF (Print, then Save as PDF), or send photos of the pages.": "PDF ini berisi skrip atau lampiran yang tidak dapat dihapus. Simpan ulang sebagai PDF baru (Cetak, lalu Simpan sebagai PDF), atau kirim foto halaman-halamannya.",
-        "This file is not a readable JPG or PNG photo, or it was cut off. Send it again.": "Berkas ini bukan foto JPG atau PNG yang terbaca, atau terpotong. Kirim ulang.",
+        "This file is not a readable photo (JPG or PNG) or PDF, or it was cut off. Send it again.": "Berkas ini bukan foto (JPG atau PNG) atau PDF yang terbaca, atau terpotong. Kirim ulang.",
         "Send a JPG or PNG photo, or a PDF.": "Kirim foto JPG atau PNG, atau PDF.",
-        "This PDF cannot be opened. Scan it again or send photos instead.": "PDF ini tidak bisa dibuka. Pindai ulang atau kirim foto saja.",
+        "This PDF cannot be opened. Scan it again as a PDF, or send photos (JPG or PNG) instead.": "PDF ini tidak bisa dibuka. Pindai ulang sebagai PDF, atau kirim foto (JPG atau PNG) saja.",
         "There is no such upload for your claim.": "Unggahan itu tidak ada untuk klaim Anda.",
         "There is no such claim for you.": "Klaim itu tidak ada untuk Anda.",
         "This PDF is password-protected. Send one without a password.": "PDF ini dilindungi kata sandi. Kirim PDF tanpa kata sandi.",
@@ -675,6 +675,9 @@ ID.update(
     {
         "This NIK does not go with this KPJ number, your name and birth date: a digit is probably mistyped. Check the 16 digits on your e-KTP.": "NIK ini tidak cocok dengan nomor KPJ, nama, dan tanggal lahir Anda: kemungkinan ada angka yang salah ketik. Periksa 16 angka di e-KTP Anda.",
         "This account is not in your name (%(name)s). JHT is paid only into an account in your own name: check the bank and the number in your savings book.": "Rekening ini bukan atas nama Anda (%(name)s). JHT hanya dibayarkan ke rekening atas nama Anda sendiri: periksa bank dan nomor rekening di buku tabungan Anda.",
+        "This photo shows nothing to read: an empty page or one colour. Photograph the document itself, filling the screen, and send it as a JPG or PNG photo or a PDF.": "Foto ini tidak berisi apa pun yang bisa dibaca: halaman kosong atau satu warna saja. Foto dokumennya sendiri hingga memenuhi layar, lalu kirim sebagai foto JPG atau PNG atau sebagai PDF.",
+        "This photo is black: the lens was covered or it was too dark. Take it again in good light and send it as a JPG or PNG photo or a PDF.": "Foto ini hitam: lensa tertutup atau terlalu gelap. Ambil ulang di tempat yang terang, lalu kirim sebagai foto JPG atau PNG atau sebagai PDF.",
+        "This PDF has only empty pages. Scan the document again and send the PDF, or send photos of it (JPG or PNG).": "PDF ini hanya berisi halaman kosong. Pindai ulang dokumennya lalu kirim PDF-nya, atau kirim fotonya (JPG atau PNG).",
         "Too many account numbers that are not yours were tried. For your safety, try again at %(time)s.": "Terlalu banyak nomor rekening yang bukan milik Anda dicoba. Demi keamanan Anda, coba lagi pukul %(time)s.",
     }
 )

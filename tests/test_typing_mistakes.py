@@ -216,3 +216,113 @@ def test_the_members_own_account_is_accepted_and_costs_no_try() -> None:
     saved = bank_step(participant, draft, "002", "005201000019001")
     assert saved.data["bank"]["holder"]
     assert throttle.recent_count(BANK_CHECK_LIMIT, str(participant.pk)) == 0
+
+
+# --- documents: blank, all black or unreadable are refused with the reason -------------------
+
+
+def picture(colour: str | int, mode: str = "RGB", fmt: str = "JPEG", noise: float = 0) -> bytes:
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    page = Image.new(mode, (900, 1200), colour)
+    if noise:  # a sensor's grain: still nothing on the page
+        pixels = np.asarray(page.convert("L"), dtype="float64")
+        grain = np.random.default_rng(3).normal(0, noise, pixels.shape)
+        page = Image.fromarray(np.clip(pixels + grain, 0, 255).astype("uint8"))
+    out = io.BytesIO()
+    page.save(out, fmt)
+    return out.getvalue()
+
+
+def blank_pdf(pages: int = 1) -> bytes:
+    import io
+
+    import pikepdf
+
+    pdf = pikepdf.new()
+    for _ in range(pages):
+        pdf.add_blank_page(page_size=(595, 842))
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def text_pdf() -> bytes:
+    import io
+
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    page = pdf.pages[0]
+    font = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+        )
+    )
+    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    page.Contents = pdf.make_stream(b"BT /F1 12 Tf 72 720 Td (Surat keterangan kerja) Tj ET")
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def upload(data: bytes, kind: str = "ektp"):
+    from cairkan.claims.documents import upload_whole
+
+    _participant, draft = rina_draft()
+    return upload_whole(draft=draft, kind=kind, filename="foto.jpg", data=data)
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (lambda: picture("white"), "image_blank"),
+        (lambda: picture("white", fmt="PNG", noise=3), "image_blank"),
+        (lambda: picture("#7f7f7f"), "image_blank"),  # one grey: the lens saw no page
+        (lambda: picture("black"), "image_black"),
+        (lambda: picture(12, mode="L", noise=3), "image_black"),  # a covered lens, in the dark
+        (lambda: blank_pdf(), "pdf_blank"),
+        (lambda: blank_pdf(pages=3), "pdf_blank"),
+    ],
+)
+def test_a_blank_or_black_document_is_refused_with_its_reason(data, code) -> None:
+    from cairkan.claims.messages import claim_message
+
+    refused = upload(data())
+    assert (refused.state, refused.rejection) == ("rejected", code)
+    with translation.override("id"):
+        assert claim_message(code) != code  # a sentence, in Indonesian
+        assert "PDF" in claim_message(code)  # what to send instead names every type
+
+
+def test_a_readable_letter_and_a_pdf_with_text_are_accepted() -> None:
+    from claim_steps import letter_photo
+
+    assert upload(letter_photo()).state == "complete"
+    assert upload(text_pdf(), kind="kpj_card").state == "complete"
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "not_image",
+        "unsupported_type",
+        "image_mode_unsupported",
+        "image_damaged",
+        "pdf_unreadable",
+        "image_blank",
+        "image_black",
+        "pdf_blank",
+    ],
+)
+def test_every_refusal_of_a_file_names_every_allowed_type(code) -> None:
+    from cairkan.claims.messages import claim_message
+
+    for language in ("id", "en"):
+        with translation.override(language):
+            text = claim_message(code)
+        assert all(kind in text for kind in ("JPG", "PNG", "PDF")), (language, text)
