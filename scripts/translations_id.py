@@ -678,6 +678,20 @@ ID.update(
         "This photo shows nothing to read: an empty page or one colour. Photograph the document itself, filling the screen, and send it as a JPG or PNG photo or a PDF.": "Foto ini tidak berisi apa pun yang bisa dibaca: halaman kosong atau satu warna saja. Foto dokumennya sendiri hingga memenuhi layar, lalu kirim sebagai foto JPG atau PNG atau sebagai PDF.",
         "This photo is black: the lens was covered or it was too dark. Take it again in good light and send it as a JPG or PNG photo or a PDF.": "Foto ini hitam: lensa tertutup atau terlalu gelap. Ambil ulang di tempat yang terang, lalu kirim sebagai foto JPG atau PNG atau sebagai PDF.",
         "This PDF has only empty pages. Scan the document again and send the PDF, or send photos of it (JPG or PNG).": "PDF ini hanya berisi halaman kosong. Pindai ulang dokumennya lalu kirim PDF-nya, atau kirim fotonya (JPG atau PNG).",
+        # guidance: the eligibility check without a balance, ending with the next step
+        "Your balance": "Saldo Anda",
+        "Your JHT balance, all your KPJ together: <strong>%(balance)s</strong>.": "Saldo JHT Anda, semua KPJ digabung: <strong>%(balance)s</strong>.",
+        "Your balance is shown once you log in (on your account page). It decides where you file and whether a tax number is needed:": "Saldo Anda tampil setelah Anda masuk (di halaman akun). Saldo menentukan di mana Anda mengajukan klaim dan apakah NPWP diperlukan:",
+        "With a balance up to %(app_limit)s:": "Dengan saldo sampai %(app_limit)s:",
+        "With a balance above %(app_limit)s:": "Dengan saldo di atas %(app_limit)s:",
+        "Your tax number (NPWP) card, if your balance is above %(npwp_threshold)s.": "Kartu NPWP Anda, jika saldo Anda di atas %(npwp_threshold)s.",
+        "What to do next": "Langkah berikutnya",
+        "Start my claim": "Mulai klaim saya",
+        "Your account page says the same day and keeps your data ready.": "Halaman akun Anda menunjukkan tanggal yang sama dan menyimpan data Anda hingga saatnya.",
+        "Finish your registration with the face check: then your balance is shown and you can claim.": "Selesaikan pendaftaran dengan verifikasi wajah: setelah itu saldo Anda tampil dan Anda bisa mengajukan klaim.",
+        "Register for Cairkan with your e-KTP and KPJ card (about 5 minutes), then claim from your phone.": "Daftar di Cairkan dengan e-KTP dan kartu KPJ Anda (sekitar 5 menit), lalu ajukan klaim dari ponsel Anda.",
+        "You can register now, so that everything is ready on the day you can claim.": "Anda bisa mendaftar sekarang, supaya semuanya siap pada hari Anda bisa mengajukan klaim.",
+        "Going to a branch office instead? Bring the originals of the documents above and your e-KTP; the officer copies them there.": "Ingin datang ke kantor cabang? Bawa dokumen asli di atas dan e-KTP Anda; petugas menyalinnya di sana.",
         "Too many account numbers that are not yours were tried. For your safety, try again at %(time)s.": "Terlalu banyak nomor rekening yang bukan milik Anda dicoba. Demi keamanan Anda, coba lagi pukul %(time)s.",
     }
 )
