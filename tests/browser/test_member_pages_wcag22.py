@@ -177,3 +177,23 @@ def test_large_text_enlarges_the_bank_list_and_the_helpers_relation_list(
         assert normal[name]["font"] >= 16, normal[name]  # the page's text size, not 13 px
         assert large[name]["font"] >= 1.2 * normal[name]["font"], (normal[name], large[name])
         assert large[name]["height"] > normal[name]["height"], (normal[name], large[name])
+
+
+def test_the_face_pages_start_button_is_visible_without_scrolling_at_360_by_740(
+    page: Page, live_server: LiveServer
+) -> None:
+    enrolled_rina()
+    log_in(page, live_server.url, PHONE)
+    page.goto(live_server.url + "/klaim/wajah/")
+    start = page.locator("#start")
+    expect(start).to_be_visible()
+    page.wait_for_function("() => document.getElementById('video').videoWidth > 0")
+    assert page.evaluate("() => window.scrollY") == 0
+    box = start.bounding_box()
+    assert box is not None
+    viewport = page.viewport_size
+    assert viewport == {"width": 360, "height": 740}
+    assert box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"], box
+    # The camera picture stays the member's guide: not shrunk to a stamp.
+    video = page.locator(".viewport").bounding_box()
+    assert video is not None and video["height"] >= 240, video
