@@ -197,3 +197,24 @@ def test_the_face_pages_start_button_is_visible_without_scrolling_at_360_by_740(
     # The camera picture stays the member's guide: not shrunk to a stamp.
     video = page.locator(".viewport").bounding_box()
     assert video is not None and video["height"] >= 240, video
+
+
+def test_the_coaching_line_answers_the_newest_frame_never_an_older_one(
+    page: Page, live_server: LiveServer
+) -> None:
+    """On a slow connection the quality answers came back out of order, and the line
+    showed advice about a frame seconds old. Now one frame is judged at a time: nothing
+    older can arrive after a newer answer."""
+    enrolled_rina()
+    log_in(page, live_server.url, PHONE)
+    held: list[Any] = []
+    page.route("**/wajah/kualitas/", lambda route: held.append(route))
+    page.goto(live_server.url + "/klaim/wajah/")
+    page.wait_for_function("() => document.getElementById('video').videoWidth > 0")
+    page.wait_for_timeout(5000)  # three coaching ticks on a connection that does not answer
+    assert len(held) == 1, f"{len(held)} frames judged at once"
+    held[0].fulfill(json={"ok": True, "codes": [], "message": "Jawaban bingkai terbaru"})
+    expect(page.locator("#coach")).to_have_text("Jawaban bingkai terbaru")
+    page.wait_for_timeout(2000)  # the next frame goes only now
+    assert len(held) == 2
+    page.unroute("**/wajah/kualitas/")
