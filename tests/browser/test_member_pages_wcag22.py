@@ -57,7 +57,8 @@ CONTROLS_JS = """
     + 'main summary, header a, header button')]
   .filter((el) => el.offsetParent !== null || el.tagName === 'SUMMARY')
   .filter((el) => !(el.tagName === 'A' && getComputedStyle(el).display === 'inline'
-                    && el.parentElement && el.parentElement.textContent.trim() !== el.textContent.trim()))
+                    && el.parentElement
+                    && el.parentElement.textContent.trim() !== el.textContent.trim()))
   .map((el) => {
     const box = el.getBoundingClientRect();
     return {what: el.outerHTML.slice(0, 90), width: box.width, height: box.height};

@@ -83,8 +83,7 @@ def eligibility(request: HttpRequest) -> HttpResponse:
                 if above.channels != decision.channels
                 else [],
                 npwp_above="npwp" in above.documents and "npwp" not in decision.documents,
-                npwp_needed=visitor.balance is not None
-                and visitor.balance > today.npwp_threshold,
+                npwp_needed=visitor.balance is not None and visitor.balance > today.npwp_threshold,
             )
     return render(request, "guidance/eligibility.html", context)
 
