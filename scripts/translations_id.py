@@ -573,7 +573,6 @@ ID.update(
         "The bank cannot be reached right now. Nothing is lost: try again in a few minutes.": "Bank sedang tidak dapat dihubungi. Tidak ada yang hilang: coba lagi beberapa menit lagi.",
         "This account is dormant. Activate it at your bank, or use another account in your own name.": "Rekening ini pasif (dormant). Aktifkan di bank Anda, atau gunakan rekening lain atas nama Anda sendiri.",
         "This account is closed. Use another account in your own name.": "Rekening ini sudah ditutup. Gunakan rekening lain atas nama Anda sendiri.",
-        "This account is in the name %(holder)s, not yours (%(name)s). JHT is paid only into an account in your own name.": "Rekening ini atas nama %(holder)s, bukan nama Anda (%(name)s). JHT hanya dibayarkan ke rekening atas nama Anda sendiri.",
         "The request has no valid Idempotency-Key (1 to 64 characters).": "Permintaan tidak memiliki Idempotency-Key yang sah (1 sampai 64 karakter).",
         "This claim cannot move to that status now.": "Klaim ini tidak bisa dipindahkan ke status itu sekarang.",
         "Say which parts the member must correct.": "Sebutkan bagian yang harus diperbaiki peserta.",
@@ -595,13 +594,13 @@ ID.update(
         "The upload continues from byte %(expected)s.": "Unggahan dilanjutkan dari byte %(expected)s.",
         "The photo is too small to read. Photograph the whole letter, filling the screen.": "Foto terlalu kecil untuk dibaca. Foto seluruh surat sampai memenuhi layar.",
         "The photo is too large to process (at most %(megapixels)s million pixels, for example 4000 × 4000). Send a photo taken with the phone's camera, or take it again at a lower resolution.": "Foto terlalu besar untuk diproses (paling banyak %(megapixels)s juta piksel, misalnya 4000 × 4000). Kirim foto langsung dari kamera ponsel, atau foto ulang dengan resolusi lebih rendah.",
-        "This picture is in a special format for scanners or printing (16-bit or another colour mode), not a photo. Send a photo from the phone's camera, or save the scan as an ordinary JPG.": "Gambar ini memakai format khusus pemindai atau percetakan (16-bit atau mode warna lain), bukan foto. Kirim foto dari kamera ponsel, atau simpan hasil pindaian sebagai JPG biasa.",
-        "The photo is cut off or damaged: it did not arrive whole. Send it again; if that fails too, take a new photo.": "Foto terpotong atau rusak: tidak diterima utuh. Kirim ulang; jika masih gagal, ambil foto baru.",
+        "This picture is in a special format for scanners or printing (16-bit or another colour mode), not a photo. Send a photo from the phone's camera (JPG or PNG), or save the scan as a PDF.": "Gambar ini memakai format khusus pemindai atau percetakan (16-bit atau mode warna lain), bukan foto. Kirim foto dari kamera ponsel (JPG atau PNG), atau simpan hasil pindaian sebagai PDF.",
+        "The photo is cut off or damaged: it did not arrive whole. Send it again as a JPG or PNG photo or a PDF; if that fails too, take a new photo.": "Foto terpotong atau rusak: tidak diterima utuh. Kirim ulang sebagai foto JPG atau PNG atau sebagai PDF; jika masih gagal, ambil foto baru.",
         "This file is a web page or a script, not a photo or a PDF. Send a photo (JPG or PNG) or a PDF of the document.": "Berkas ini halaman web atau skrip, bukan foto atau PDF. Kirim foto (JPG atau PNG) atau PDF dokumennya.",
         "This PDF holds scripts or attached files that could not be removed. Save it again as a new PDF (Print, then Save as PDF), or send photos of the pages.": "PDF ini berisi skrip atau lampiran yang tidak dapat dihapus. Simpan ulang sebagai PDF baru (Cetak, lalu Simpan sebagai PDF), atau kirim foto halaman-halamannya.",
-        "This file is not a readable JPG or PNG photo, or it was cut off. Send it again.": "Berkas ini bukan foto JPG atau PNG yang terbaca, atau terpotong. Kirim ulang.",
+        "This file is not a readable photo (JPG or PNG) or PDF, or it was cut off. Send it again.": "Berkas ini bukan foto (JPG atau PNG) atau PDF yang terbaca, atau terpotong. Kirim ulang.",
         "Send a JPG or PNG photo, or a PDF.": "Kirim foto JPG atau PNG, atau PDF.",
-        "This PDF cannot be opened. Scan it again or send photos instead.": "PDF ini tidak bisa dibuka. Pindai ulang atau kirim foto saja.",
+        "This PDF cannot be opened. Scan it again as a PDF, or send photos (JPG or PNG) instead.": "PDF ini tidak bisa dibuka. Pindai ulang sebagai PDF, atau kirim foto (JPG atau PNG) saja.",
         "There is no such upload for your claim.": "Unggahan itu tidak ada untuk klaim Anda.",
         "There is no such claim for you.": "Klaim itu tidak ada untuk Anda.",
         "This PDF is password-protected. Send one without a password.": "PDF ini dilindungi kata sandi. Kirim PDF tanpa kata sandi.",
@@ -667,9 +666,6 @@ ID.update(
         "Only if you resigned, were dismissed or your contract ended.": "Hanya jika Anda mengundurkan diri, terkena PHK, atau kontrak Anda berakhir.",
         "Has your employer reported to BPJS Ketenagakerjaan that you left?": "Apakah perusahaan sudah melaporkan ke BPJS Ketenagakerjaan bahwa Anda berhenti?",
         "If you do not know, ask the employer's HR.": "Jika tidak tahu, tanyakan ke bagian HRD perusahaan.",
-        "Your estimated balance (Rp)": "Perkiraan saldo Anda (Rp)",
-        "Whole rupiah, without dots. Your balance is on your account page.": "Rupiah utuh, tanpa titik. Saldo Anda ada di halaman akun.",
-        "Do you have a tax number (NPWP)?": "Apakah Anda punya NPWP?",
         "Have you taken a partial withdrawal (10% or 30%) before?": "Apakah Anda pernah mencairkan sebagian (10% atau 30%)?",
         "The birth date must be in the past.": "Tanggal lahir harus di masa lalu.",
         "Membership cannot start before birth.": "Kepesertaan tidak mungkin dimulai sebelum lahir.",
@@ -679,7 +675,6 @@ ID.update(
         "Check whether you can claim JHT": "Cek apakah Anda bisa mencairkan JHT",
         "Answer a few questions. Nothing is saved and no login is needed.": "Jawab beberapa pertanyaan. Tidak ada yang disimpan dan tidak perlu masuk akun.",
         "Yes, you can claim now.": "Ya, Anda bisa mengajukan klaim sekarang.",
-        "Estimated payment: Rp %(net)s after tax.": "Perkiraan pembayaran: Rp %(net)s setelah pajak.",
         "Paid within %(days)s working day of a complete application.": "Dibayar paling lambat %(days)s hari kerja setelah berkas lengkap.",
         "Where to file": "Tempat mengajukan",
         "You can claim from %(day)s.": "Anda bisa mengajukan klaim mulai %(day)s.",
@@ -687,6 +682,33 @@ ID.update(
         "Documents to prepare": "Dokumen yang perlu disiapkan",
         "To keep this checklist, use your browser's Print or Share.": "Untuk menyimpan daftar ini, gunakan menu Cetak atau Bagikan di peramban Anda.",
         "Check": "Cek",
+    }
+)
+
+# typing slice (issue 14.4–14.6): mistakes caught where they are made, the public
+# eligibility check that leads somewhere.
+ID.update(
+    {
+        "This NIK does not go with this KPJ number, your name and birth date: a digit is probably mistyped. Check the 16 digits on your e-KTP.": "NIK ini tidak cocok dengan nomor KPJ, nama, dan tanggal lahir Anda: kemungkinan ada angka yang salah ketik. Periksa 16 angka di e-KTP Anda.",
+        "This account is not in your name (%(name)s). JHT is paid only into an account in your own name: check the bank and the number in your savings book.": "Rekening ini bukan atas nama Anda (%(name)s). JHT hanya dibayarkan ke rekening atas nama Anda sendiri: periksa bank dan nomor rekening di buku tabungan Anda.",
+        "This photo shows nothing to read: an empty page or one colour. Photograph the document itself, filling the screen, and send it as a JPG or PNG photo or a PDF.": "Foto ini tidak berisi apa pun yang bisa dibaca: halaman kosong atau satu warna saja. Foto dokumennya sendiri hingga memenuhi layar, lalu kirim sebagai foto JPG atau PNG atau sebagai PDF.",
+        "This photo is black: the lens was covered or it was too dark. Take it again in good light and send it as a JPG or PNG photo or a PDF.": "Foto ini hitam: lensa tertutup atau terlalu gelap. Ambil ulang di tempat yang terang, lalu kirim sebagai foto JPG atau PNG atau sebagai PDF.",
+        "This PDF has only empty pages. Scan the document again and send the PDF, or send photos of it (JPG or PNG).": "PDF ini hanya berisi halaman kosong. Pindai ulang dokumennya lalu kirim PDF-nya, atau kirim fotonya (JPG atau PNG).",
+        # guidance: the eligibility check without a balance, ending with the next step
+        "Your balance": "Saldo Anda",
+        "Your JHT balance, all your KPJ together: <strong>%(balance)s</strong>.": "Saldo JHT Anda, semua KPJ digabung: <strong>%(balance)s</strong>.",
+        "Your balance is shown once you log in (on your account page). It decides where you file and whether a tax number is needed:": "Saldo Anda tampil setelah Anda masuk (di halaman akun). Saldo menentukan di mana Anda mengajukan klaim dan apakah NPWP diperlukan:",
+        "With a balance up to %(app_limit)s:": "Dengan saldo sampai %(app_limit)s:",
+        "With a balance above %(app_limit)s:": "Dengan saldo di atas %(app_limit)s:",
+        "Your tax number (NPWP) card, if your balance is above %(npwp_threshold)s.": "Kartu NPWP Anda, jika saldo Anda di atas %(npwp_threshold)s.",
+        "What to do next": "Langkah berikutnya",
+        "Start my claim": "Mulai klaim saya",
+        "Your account page says the same day and keeps your data ready.": "Halaman akun Anda menunjukkan tanggal yang sama dan menyimpan data Anda hingga saatnya.",
+        "Finish your registration with the face check: then your balance is shown and you can claim.": "Selesaikan pendaftaran dengan verifikasi wajah: setelah itu saldo Anda tampil dan Anda bisa mengajukan klaim.",
+        "Register for Cairkan with your e-KTP and KPJ card (about 5 minutes), then claim from your phone.": "Daftar di Cairkan dengan e-KTP dan kartu KPJ Anda (sekitar 5 menit), lalu ajukan klaim dari ponsel Anda.",
+        "You can register now, so that everything is ready on the day you can claim.": "Anda bisa mendaftar sekarang, supaya semuanya siap pada hari Anda bisa mengajukan klaim.",
+        "Going to a branch office instead? Bring the originals of the documents above and your e-KTP; the officer copies them there.": "Ingin datang ke kantor cabang? Bawa dokumen asli di atas dan e-KTP Anda; petugas menyalinnya di sana.",
+        "Too many account numbers that are not yours were tried. For your safety, try again at %(time)s.": "Terlalu banyak nomor rekening yang bukan milik Anda dicoba. Demi keamanan Anda, coba lagi pukul %(time)s.",
     }
 )
 

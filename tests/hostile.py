@@ -66,8 +66,16 @@ def photo(width: int, height: int, fmt: str = "JPEG", mode: str = "RGB") -> byte
 
 
 def _blank_pdf() -> pikepdf.Pdf:
+    """One A4 page with a line of text: an ordinary letter (an empty page is refused as
+    blank, issue 14.4)."""
     pdf = pikepdf.new()
     pdf.add_blank_page(page_size=(595, 842))
+    font = pdf.make_indirect(
+        Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica)
+    )
+    page = pdf.pages[0]
+    page.obj.Resources = Dictionary(Font=Dictionary(F1=font))
+    page.obj.Contents = pdf.make_stream(b"BT /F1 12 Tf 72 720 Td (Surat keterangan) Tj ET")
     return pdf
 
 

@@ -113,6 +113,7 @@ def photo_of_a_letter(side: int = 1600) -> bytes:
     """A JPEG with paper grain, as a phone photographs a letter (hundreds of KB)."""
     rng = np.random.default_rng(1)
     grain = rng.integers(200, 256, (int(side * 1.4), side, 3), dtype=np.uint8)
+    grain[side // 10 :: side // 25, side // 12 : -side // 12] = 30  # lines of writing
     out = io.BytesIO()
     Image.fromarray(grain).save(out, "JPEG", quality=80)
     return out.getvalue()
@@ -144,13 +145,9 @@ def test_an_upload_resumes_after_a_drop_and_is_shrunk(draft, settings, tmp_path)
 
 def test_a_pdf_is_kept_as_it_is(draft, settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path
-    from pypdf import PdfWriter
+    from hostile import pdf_clean
 
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
-    data = out.getvalue()
+    data = pdf_clean()  # a letter of one page, with nothing active in it
     upload = send(
         upload_start(draft=draft, kind="resignation_statement", filename="s.pdf", size=len(data)),
         data,

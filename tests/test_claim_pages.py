@@ -222,12 +222,14 @@ def test_each_screen_answers_bad_input_with_its_message() -> None:
     assert DocumentUpload.objects.get(kind="ektp").rejection == "not_image"
     documents_upload(client, "resignation")
     pass_face(rina)
-    # Someone else's account: the bank's holder name is explained, not hidden.
+    # Someone else's account: "not in your name", never whose it is (issue 14.4).
     response = post_step(
         client, "/klaim/rekening/", {"bank_code": "002", "account_number": "005201000019009"}
     )
     assert response.status_code == 400
-    assert "SARI WAHYUNI" in response.content.decode()
+    page = response.content.decode()
+    assert "SARI WAHYUNI" not in page
+    assert id_message("bank_holder_mismatch").split("(")[0] in page
     response = post_step(client, "/klaim/rekening/", {"bank_code": "002", "account_number": "12"})
     assert id_message("account_number_length") in response.content.decode()
 
@@ -382,7 +384,8 @@ def test_after_a_failed_payment_the_member_gives_another_account(
     refused = client.post(
         fix_url, {"action": "send", "bank_code": "002", "account_number": "005201000019009"}
     )
-    assert refused.status_code == 400 and "SARI WAHYUNI" in refused.content.decode()
+    assert refused.status_code == 400 and "SARI WAHYUNI" not in refused.content.decode()
+    assert id_message("bank_holder_mismatch").split("(")[0] in refused.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             fix_url, {"action": "send", "bank_code": "009", "account_number": "0123456789"}

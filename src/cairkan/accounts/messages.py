@@ -17,6 +17,9 @@ MESSAGES = {
     "nik_not_in_registry": _(
         "The population registry (Dukcapil) does not know this NIK. Check the 16 digits on your e-KTP."
     ),
+    "nik_mistyped": _(
+        "This NIK does not go with this KPJ number, your name and birth date: a digit is probably mistyped. Check the 16 digits on your e-KTP."
+    ),
     "registry_unavailable": _(
         "The population registry cannot be reached right now. Nothing you typed is lost: try again in a few minutes."
     ),

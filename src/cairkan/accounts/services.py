@@ -69,6 +69,7 @@ IDENTITY_MISMATCHES = frozenset(
         "kpj_unknown",
         "kpj_not_yours",
         "nik_not_in_registry",
+        "nik_mistyped",
         "birth_date_mismatch",
         "name_mismatch",
         "mother_name_mismatch",
@@ -162,6 +163,24 @@ def check_identity(
     return check
 
 
+def _which_number_is_wrong(*, nik: str, full_name: str, birth_date: date) -> str:
+    """The KPJ belongs to another NIK: say which of the two numbers to check.
+
+    A mistyped digit almost always makes a NIK the population registry does not know, or
+    one of a person with another name and birth date; only when the NIK is the typist's
+    own (registry name and birth date agree) is the KPJ the odd one out. Nothing the
+    registry holds is shown: only which field to check (the identity limits apply)."""
+    try:
+        person = loading.population_registry().lookup(nik)
+    except PersonNotFound:
+        return "nik_not_in_registry"
+    except (RegistryTimeout, RegistryUnavailable):
+        return "kpj_not_yours"  # cannot tell which number is wrong: the message names both
+    if person.birth_date == birth_date and compare_names(full_name, person.full_name).same:
+        return "kpj_not_yours"
+    return "nik_mistyped"
+
+
 def _compare_identity(
     *, nik: str, kpj: str, full_name: str, birth_date: date, mother_maiden_name: str
 ) -> IdentityCheck:
@@ -171,7 +190,9 @@ def _compare_identity(
         raise AccountError("kpj_unknown")
     participant = membership.participant
     if participant.nik != nik:
-        raise AccountError("kpj_not_yours")
+        raise AccountError(
+            _which_number_is_wrong(nik=nik, full_name=full_name, birth_date=birth_date)
+        )
     person = _registry(nik)
     if person.deceased:
         raise AccountError("registry_deceased")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from cairkan.untrusted import DEFAULT_IMAGE_LIMITS
@@ -28,8 +30,12 @@ MESSAGES = {
         "This account is dormant. Activate it at your bank, or use another account in your own name."
     ),
     "bank_account_closed": _("This account is closed. Use another account in your own name."),
+    # Never the holder's name: any number typed would show whose it is (issue 14.4).
     "bank_holder_mismatch": _(
-        "This account is in the name %(holder)s, not yours (%(name)s). JHT is paid only into an account in your own name."
+        "This account is not in your name (%(name)s). JHT is paid only into an account in your own name: check the bank and the number in your savings book."
+    ),
+    "bank_check_throttled": _(
+        "Too many account numbers that are not yours were tried. For your safety, try again at %(time)s."
     ),
     "idempotency_key_invalid": _("The request has no valid Idempotency-Key (1 to 64 characters)."),
     "transition_not_allowed": _("This claim cannot move to that status now."),
@@ -88,17 +94,27 @@ MESSAGES = {
     "image_too_small": _(
         "The photo is too small to read. Photograph the whole letter, filling the screen."
     ),
+    # Nothing to read (issue 14.4): what the member sees, and what to send instead.
+    "image_blank": _(
+        "This photo shows nothing to read: an empty page or one colour. Photograph the document itself, filling the screen, and send it as a JPG or PNG photo or a PDF."
+    ),
+    "image_black": _(
+        "This photo is black: the lens was covered or it was too dark. Take it again in good light and send it as a JPG or PNG photo or a PDF."
+    ),
+    "pdf_blank": _(
+        "This PDF has only empty pages. Scan the document again and send the PDF, or send photos of it (JPG or PNG)."
+    ),
     "image_too_large": _(
         "The photo is too large to process (at most %(megapixels)s million pixels, for example 4000 × 4000). Send a photo taken with the phone's camera, or take it again at a lower resolution."
     ),
     "image_mode_unsupported": _(
-        "This picture is in a special format for scanners or printing (16-bit or another colour mode), not a photo. Send a photo from the phone's camera, or save the scan as an ordinary JPG."
+        "This picture is in a special format for scanners or printing (16-bit or another colour mode), not a photo. Send a photo from the phone's camera (JPG or PNG), or save the scan as a PDF."
     ),
     "image_damaged": _(
-        "The photo is cut off or damaged: it did not arrive whole. Send it again; if that fails too, take a new photo."
+        "The photo is cut off or damaged: it did not arrive whole. Send it again as a JPG or PNG photo or a PDF; if that fails too, take a new photo."
     ),
     "not_image": _(
-        "This file is not a readable JPG or PNG photo, or it was cut off. Send it again."
+        "This file is not a readable photo (JPG or PNG) or PDF, or it was cut off. Send it again."
     ),
     "file_is_web_page": _(
         "This file is a web page or a script, not a photo or a PDF. Send a photo (JPG or PNG) or a PDF of the document."
@@ -107,7 +123,9 @@ MESSAGES = {
         "This PDF holds scripts or attached files that could not be removed. Save it again as a new PDF (Print, then Save as PDF), or send photos of the pages."
     ),
     "unsupported_type": _("Send a JPG or PNG photo, or a PDF."),
-    "pdf_unreadable": _("This PDF cannot be opened. Scan it again or send photos instead."),
+    "pdf_unreadable": _(
+        "This PDF cannot be opened. Scan it again as a PDF, or send photos (JPG or PNG) instead."
+    ),
     "upload_unknown": _("There is no such upload for your claim."),
     "claim_unknown": _("There is no such claim for you."),
     "pdf_encrypted": _("This PDF is password-protected. Send one without a password."),
@@ -218,6 +236,12 @@ def claim_message(code: str, params: dict[str, Any] | None = None) -> str:
     missing documents is named by their labels."""
     text = str(MESSAGES.get(code, code))
     params = {**FIGURES, **(params or {})}
+    if isinstance(params.get("until"), datetime):  # a limit's end, as the member's clock reads it
+        until = timezone.localtime(params["until"])
+        time = formats.time_format(until, "H.i")
+        if until.date() != timezone.localdate():
+            time = f"{time}, {formats.date_format(until, 'l j F')}"
+        params["time"] = time
     if isinstance(params.get("missing"), list | tuple):
         params["missing"] = ", ".join(str(DOCUMENT_LABELS.get(c, c)) for c in params["missing"])
     try:

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cairkan.accounts import throttle
 from cairkan.audit.services import audit_record
 from cairkan.biometrics.models import FaceAttempt, Outcome
 from cairkan.claims import appointments, drafts
@@ -51,6 +52,12 @@ from cairkan.notifications.gateway import notify
 from cairkan.workdays.selectors import add_working_days
 
 FACE_VALID_FOR = timedelta(minutes=15)
+# Account numbers that are not the member's own (unknown, or someone else's), per member:
+# a member who mistypes twice or thrice goes on; someone typing numbers to find whose
+# they are stops (issue 14.4). The member's own account never counts.
+BANK_CHECK_LIMIT = throttle.Limit("bank_check", 5, timedelta(hours=1))
+BANK_CHECK_DAY_LIMIT = throttle.Limit("bank_check_day", 10, timedelta(days=1))
+BANK_CHECK_COUNTED = frozenset({"bank_account_unknown", "bank_holder_mismatch"})
 # Which moves a claim may make (architecture: claim lifecycle).
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     Status.SUBMITTED: (
@@ -194,21 +201,45 @@ def _case(participant: Participant, request: ClaimRequest, as_of: date) -> tuple
 
 def check_bank_account(*, participant: Participant, bank_code: str, account_number: str) -> str:
     """The account exists, can receive money and is in the member's own name (tolerant
-    of titles, spacing and abbreviations); returns the holder's name as the bank has it."""
+    of titles, spacing and abbreviations); returns the holder's name as the bank has it.
+
+    The answer about someone else's account is only "not in your name": never the
+    holder's name nor whether it is dormant or closed, so typing numbers learns nothing
+    about strangers. Numbers that are not the member's own are limited per member (what
+    a prober cannot vary, unlike an address); the member's own account costs no try."""
+    limits = [(BANK_CHECK_LIMIT, str(participant.pk)), (BANK_CHECK_DAY_LIMIT, str(participant.pk))]
+    try:
+        ticket = throttle.take(limits)
+    except throttle.Throttled as exc:
+        raise ClaimError("bank_check_throttled", until=exc.until) from None
+    try:
+        holder = _own_account_holder(participant, bank_code, account_number)
+    except ClaimError as exc:
+        if exc.code not in BANK_CHECK_COUNTED:
+            throttle.give_back(ticket)
+        raise
+    except BaseException:
+        throttle.give_back(ticket)
+        raise
+    throttle.give_back(ticket)
+    return holder
+
+
+def _own_account_holder(participant: Participant, bank_code: str, account_number: str) -> str:
     try:
         holder = loading.bank().inquire_account(bank_code=bank_code, account_number=account_number)
     except (UnknownBank, AccountNotFound):
         raise ClaimError("bank_account_unknown") from None
     except (BankTimeout, BankUnavailable):
         raise ClaimError("bank_unavailable") from None
-    if holder.status is not AccountStatus.ACTIVE:
-        raise ClaimError(f"bank_account_{holder.status.value}")
     try:
         registry_name = loading.population_registry().lookup(participant.nik).full_name
     except RegistryError:
         registry_name = participant.full_name
     if not compare_names(holder.holder_name, registry_name).same:
-        raise ClaimError("bank_holder_mismatch", holder=holder.holder_name, name=registry_name)
+        raise ClaimError("bank_holder_mismatch", name=registry_name)
+    if holder.status is not AccountStatus.ACTIVE:  # the member's own account: say why
+        raise ClaimError(f"bank_account_{holder.status.value}")
     return holder.holder_name
 
 

@@ -40,25 +40,18 @@ class EligibilityForm(forms.Form):
         initial="yes",
         help_text=_("If you do not know, ask the employer's HR."),
     )
-    balance = forms.IntegerField(
-        label=_("Your estimated balance (Rp)"),
-        min_value=0,
-        max_value=100_000_000_000,
-        help_text=_("Whole rupiah, without dots. Your balance is on your account page."),
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )
-    has_npwp = forms.ChoiceField(
-        label=_("Do you have a tax number (NPWP)?"),
-        widget=forms.RadioSelect,
-        choices=YES_NO,
-        initial="no",
-    )
     partial_before = forms.ChoiceField(
         label=_("Have you taken a partial withdrawal (10% or 30%) before?"),
         widget=forms.RadioSelect,
         choices=YES_NO,
         initial="no",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate().isoformat()
+        for name in ("birth_date", "membership_start", "separation_date"):
+            self.fields[name].widget.attrs["max"] = today  # the phone's picker stops at today
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -71,6 +64,9 @@ class EligibilityForm(forms.Form):
             self.add_error("membership_start", _("Membership cannot start before birth."))
         if start and start > today:
             self.add_error("membership_start", _("This date is in the future."))
+        if separation and separation > today:
+            # A claim counts from a day that has passed; a planned last day decides nothing.
+            self.add_error("separation_date", _("This date is in the future."))
         if (
             cleaned.get("reason") in ("resignation", "termination", "contract_end")
             and not separation
@@ -85,8 +81,10 @@ class EligibilityForm(forms.Form):
             raise forms.ValidationError(_("The date of this device is wrong."))
         return cleaned
 
-    def case_data(self) -> dict[str, Any]:
-        """The cleaned answers in the `cairkan rules decide` shape."""
+    def case_data(self, *, balance: int, has_npwp: bool) -> dict[str, Any]:
+        """The cleaned answers in the `cairkan rules decide` shape, with a balance the
+        page supplies: the member's own once logged in, else a figure standing for one
+        side of a limit (the visitor cannot know the balance before logging in)."""
         data = self.cleaned_data
         today: date = timezone.localdate()
         # Only whether a partial was taken matters here (once per membership); its amount is
@@ -112,7 +110,7 @@ class EligibilityForm(forms.Form):
             "separation_date": data["separation_date"].isoformat()
             if data["separation_date"]
             else None,
-            "balance": data["balance"],
-            "has_npwp": data["has_npwp"] == "yes",
+            "balance": balance,
+            "has_npwp": has_npwp,
             "prior_payouts": prior,
         }

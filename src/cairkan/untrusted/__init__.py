@@ -13,7 +13,7 @@ from cairkan.untrusted.images import (
     read_header,
 )
 from cairkan.untrusted.names import clean_filename
-from cairkan.untrusted.pdfs import clean_pdf
+from cairkan.untrusted.pdfs import clean_pdf, pdf_is_blank
 from cairkan.untrusted.refusal import Refused
 from cairkan.untrusted.sniff import is_markup
 
@@ -26,5 +26,6 @@ __all__ = [
     "clean_pdf",
     "is_markup",
     "open_image",
+    "pdf_is_blank",
     "read_header",
 ]

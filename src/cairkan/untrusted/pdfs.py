@@ -149,3 +149,34 @@ def _containers(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Dictionary | pikepdf.Strea
             for child in children
             if isinstance(child, pikepdf.Object) and not child.is_indirect
         ]
+
+
+# Content a page of nothing but whitespace and state operators can have: a few bytes.
+_EMPTY_CONTENT_BYTES = 64
+
+
+def pdf_is_blank(data: bytes) -> bool:
+    """True when no page can show anything: no fonts or images in any page's resources
+    and no more than a few bytes of drawing. A scan always holds an image and a typed
+    letter a font, so this refuses only the truly empty PDF (a scan of nothing would be
+    an image, judged as a photo is not: out of reach here). Streams are measured, never
+    decoded, so a compression bomb is not expanded."""
+    with _opened(data) as pdf:
+        for page in pdf.pages:
+            resources = page.obj.get("/Resources")
+            if isinstance(resources, pikepdf.Dictionary) and (
+                "/Font" in resources or "/XObject" in resources
+            ):
+                return False
+            if _content_bytes(page.obj.get("/Contents")) > _EMPTY_CONTENT_BYTES:
+                return False
+    return True
+
+
+def _content_bytes(contents: object) -> int:
+    """The stored (encoded) length of a page's content streams."""
+    if isinstance(contents, pikepdf.Stream):
+        return len(contents.read_raw_bytes())  # as stored: nothing is decompressed
+    if isinstance(contents, pikepdf.Array):
+        return sum(_content_bytes(part) for part in contents)
+    return 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cairkan.members.identifiers import validate_kpj, validate_nik
+
 NUMERIC = {"inputmode": "numeric", "autocomplete": "off"}
 
 
@@ -13,11 +15,15 @@ class IdentityForm(forms.Form):
         label=_("NIK (16 digits on your e-KTP)"),
         max_length=16,
         widget=forms.TextInput(attrs={**NUMERIC, "maxlength": "16", "pattern": "[0-9]*"}),
+        # The NIK's own structure (region, birth date, serial) names the wrong digits on
+        # this field, before any registry lookup could blame the KPJ (issue 14.4).
+        validators=[validate_nik],
     )
     kpj = forms.CharField(
         label=_("KPJ number (11 digits on your membership card)"),
         max_length=15,
         widget=forms.TextInput(attrs={**NUMERIC, "maxlength": "15"}),
+        validators=[validate_kpj],
     )
     full_name = forms.CharField(
         label=_("Full name, as on your e-KTP"),

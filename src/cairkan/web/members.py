@@ -115,6 +115,7 @@ IDENTITY_FIELDS = {
     "kpj_unknown": "kpj",
     "kpj_not_yours": "kpj",
     "nik_not_in_registry": "nik",
+    "nik_mistyped": "nik",
     "birth_date_mismatch": "birth_date",
     "name_mismatch": "full_name",
     "mother_name_mismatch": "mother_maiden_name",

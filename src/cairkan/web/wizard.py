@@ -72,6 +72,7 @@ FIX_AT = {
     "bank_account_dormant": "bank",
     "bank_account_closed": "bank",
     "bank_holder_mismatch": "bank",
+    "bank_check_throttled": "bank",
     "reason_unknown": "reason",
 }
 

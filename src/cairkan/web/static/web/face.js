@@ -73,22 +73,35 @@
     });
   }
 
+  /* One frame judged at a time, and only the answer about the newest frame sent is
+   * shown: on a slow connection answers came back out of order, and the line spoke of
+   * a frame seconds old. Stopping (a capture starting) drops the answer in flight. */
+  var coachTurn = 0, judging = false;
+
   function startCoaching() {
     stopCoaching();
     coaching = setInterval(function () {
-      if (busy || !video.videoWidth) { return; }
+      if (busy || judging || !video.videoWidth) { return; }
+      var turn = ++coachTurn;
+      judging = true;
       grab(320, 30 * 1024).then(function (blob) {
         var data = new FormData();
         data.append("frame", blob, "coach.jpg");
         return post(qualityUrl, data);
       }).then(function (answer) {
-        if (!busy && answer && answer.message) { coach.textContent = answer.message; }
-      }).catch(function () { /* coaching is optional */ });
+        if (!busy && turn === coachTurn && answer && answer.message) {
+          coach.textContent = answer.message;
+        }
+      }).catch(function () { /* coaching is optional */ }).then(function () {
+        if (turn === coachTurn) { judging = false; }
+      });
     }, 1500);
   }
 
   function stopCoaching() {
     if (coaching) { clearInterval(coaching); coaching = null; }
+    coachTurn++;
+    judging = false;
   }
 
   async function countdown(text, seconds) {
