@@ -119,6 +119,7 @@ DOCUMENT_LABELS = {
     "heir_certificate": _("The heir certificate or the court ruling on the heirs"),
     "heir_ektp": _("The heir's e-KTP"),
     "family_card": _("The family card (KK)"),
+    "guardian_letter": _("The guardian's letter for an heir under 18 (surat perwalian)"),
     "housing_documents": _(
         "The house sale-purchase agreement or deed, or the bank's mortgage documents"
     ),
