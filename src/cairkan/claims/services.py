@@ -15,14 +15,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cairkan.accounts.closure import account_close_deceased, account_closed
 from cairkan.audit.services import audit_record
 from cairkan.biometrics.models import FaceAttempt, Outcome
 from cairkan.claims import appointments, drafts
+from cairkan.claims.heirs import HeirInfo
 from cairkan.claims.models import (
     OPEN_STATUSES,
     AppointmentKind,
     Channel,
     Claim,
+    Claimant,
     ClaimDraft,
     ClaimEvent,
     DocumentUpload,
@@ -102,6 +105,8 @@ class ClaimRequest:
     # Prefilled facts the member flagged as wrong (drafts.FLAGGABLE) and their note.
     flagged: tuple[str, ...] = ()
     note: str = ""
+    # A death claim filed for an heir under 18: the rules then ask for the guardian's letter.
+    heir_is_minor: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +173,7 @@ def _case(participant: Participant, request: ClaimRequest, as_of: date) -> tuple
         separation_date=separation,
         balance=participant_balance(participant=participant, as_of=as_of),
         has_npwp=bool(request.npwp),
+        heir_is_minor=request.heir_is_minor,
         # The paid history (PP 46/2015 Art. 22: one partial withdrawal; PP 68/2009: the
         # payments that share a tax band) is the withdrawal ledger.
         prior_payouts=tuple(
@@ -178,9 +184,12 @@ def _case(participant: Participant, request: ClaimRequest, as_of: date) -> tuple
     return case, source
 
 
-def check_bank_account(*, participant: Participant, bank_code: str, account_number: str) -> str:
+def check_bank_account(
+    *, participant: Participant, bank_code: str, account_number: str, payee_name: str = ""
+) -> str:
     """The account exists, can receive money and is in the member's own name (tolerant
-    of titles, spacing and abbreviations); returns the holder's name as the bank has it."""
+    of titles, spacing and abbreviations); returns the holder's name as the bank has it.
+    An heir's death claim is paid to the heir: ``payee_name`` is the heir's (registry) name."""
     try:
         holder = loading.bank().inquire_account(bank_code=bank_code, account_number=account_number)
     except (UnknownBank, AccountNotFound):
@@ -189,10 +198,13 @@ def check_bank_account(*, participant: Participant, bank_code: str, account_numb
         raise ClaimError("bank_unavailable") from None
     if holder.status is not AccountStatus.ACTIVE:
         raise ClaimError(f"bank_account_{holder.status.value}")
-    try:
-        registry_name = loading.population_registry().lookup(participant.nik).full_name
-    except RegistryError:
-        registry_name = participant.full_name
+    if payee_name:
+        registry_name = payee_name
+    else:
+        try:
+            registry_name = loading.population_registry().lookup(participant.nik).full_name
+        except RegistryError:
+            registry_name = participant.full_name
     if not compare_names(holder.holder_name, registry_name).same:
         raise ClaimError("bank_holder_mismatch", holder=holder.holder_name, name=registry_name)
     return holder.holder_name
@@ -293,9 +305,14 @@ def claim_submit(
     idempotency_key: str,
     helper: Any = None,
     helper_info: HelperInfo | None = None,
+    heir: HeirInfo | None = None,
     now: datetime | None = None,
 ) -> Claim:
     """File a claim. The same key returns the same claim; nothing is filed twice.
+
+    A death claim is filed only by an heir (``heir``, checked by ``claims.heirs``): the
+    participant is the deceased member, the money goes to the heir's account in the
+    heir's name, and the member's account is closed in the same transaction.
 
     The draft's uploads become the claim's documents and the draft is deleted, in the
     same transaction as the claim, its appointment (assisted channels) and its event.
@@ -303,7 +320,7 @@ def claim_submit(
     if not idempotency_key or len(idempotency_key) > 64:
         raise ClaimError("idempotency_key_invalid")
     try:
-        return _file(participant, request, idempotency_key, helper, helper_info, now)
+        return _file(participant, request, idempotency_key, helper, helper_info, heir, now)
     except ClaimError:
         # The same submission may have been filed meanwhile by another tab or a retry
         # (its draft is gone, its claim is open): that claim is the answer.
@@ -321,6 +338,7 @@ def _file(
     idempotency_key: str,
     helper: Any,
     helper_info: HelperInfo | None,
+    heir: HeirInfo | None,
     now: datetime | None,
 ) -> Claim:
     existing = Claim.objects.filter(
@@ -330,10 +348,18 @@ def _file(
         return existing
     relative = _checked_helper(helper_info)
     now = now or timezone.now()
+    if heir is None:
+        _own_claim_allowed(participant, request)
+    elif request.reason != Reason.DEATH:
+        raise ClaimError("heir_death_only")
+    elif request.heir_is_minor != heir.is_minor:
+        raise ClaimError("heir_minor_mismatch")
     if Claim.objects.filter(participant=participant, status__in=OPEN_STATUSES).exists():
         raise ClaimError("claim_in_progress")
     npwp = _checked_npwp(request.npwp)
-    face_ok = FaceAttempt.objects.filter(
+    # The member's own face check; an heir is checked against the registry instead
+    # (claims.heirs) and seen with their e-KTP at the officer's call or counter.
+    face_ok = heir is not None or FaceAttempt.objects.filter(
         participant=participant,
         purpose="claim",
         outcome=Outcome.PASSED,
@@ -351,7 +377,10 @@ def _file(
     draft = ClaimDraft.objects.filter(participant=participant).first()
     uploads = _documents_ready(draft, decision.documents)
     holder = check_bank_account(
-        participant=participant, bank_code=request.bank_code, account_number=request.account_number
+        participant=participant,
+        bank_code=request.bank_code,
+        account_number=request.account_number,
+        payee_name=heir.full_name if heir else "",
     )
     try:
         with transaction.atomic():
@@ -396,6 +425,9 @@ def _file(
             if draft is not None:
                 draft.delete()  # the claim now holds the answers; the next claim starts afresh
             assisted = " with a helper" if helper or relative.name else ""
+            if heir is not None:
+                _heir_record(claim, heir, helper)
+                assisted = f" by an heir ({heir.relation})"
             _event(
                 claim,
                 "",
@@ -421,6 +453,56 @@ def _file(
     except IntegrityError:  # the same submission, or another claim, raced in
         raise ClaimError("claim_in_progress") from None
     return claim
+
+
+def _own_claim_allowed(participant: Participant, request: ClaimRequest) -> None:
+    """A member files for themselves only while alive: a death claim is the heirs'
+    (PP 46/2015 Art. 26), and a member the registry records as deceased files nothing
+    (their account is closed on the spot: whoever holds it is not the member)."""
+    if request.reason == Reason.DEATH:
+        raise ClaimError("death_claim_by_heir")
+    if account_closed(participant=participant):
+        raise ClaimError("member_deceased")
+    try:
+        deceased = loading.population_registry().lookup(participant.nik).deceased
+    except RegistryError:
+        deceased = False  # screening holds a claim the registry could not confirm
+    if deceased:
+        with transaction.atomic():
+            account_close_deceased(
+                participant=participant,
+                why="the population registry records the member as deceased",
+            )
+        raise ClaimError("member_deceased")
+
+
+def _heir_record(claim: Claim, heir: HeirInfo, helper: Any) -> None:
+    """The heir on the claim, and the deceased member's account closed, in the filing's
+    transaction."""
+    Claimant.objects.create(
+        claim=claim,
+        nik=heir.nik,
+        full_name=heir.full_name,
+        birth_date=heir.birth_date,
+        relation=heir.relation,
+        phone=heir.phone,
+        is_minor=heir.is_minor,
+        guardian_nik=heir.guardian_nik if heir.is_minor else "",
+        guardian_name=heir.guardian_name if heir.is_minor else "",
+    )
+    audit_record(
+        actor_kind="officer" if helper else "member",
+        actor_user=helper,
+        action="claim.heir",
+        subject=claim,
+        after={"relation": heir.relation, "minor": heir.is_minor, "heir_nik": heir.nik},
+        why="death claim filed by an heir (PP 46/2015 Art. 26)",
+    )
+    account_close_deceased(
+        participant=claim.participant,
+        why="an heir filed a death claim: the member is deceased",
+        acting_user=helper,
+    )
 
 
 def claim_transition(
@@ -570,8 +652,12 @@ def claim_correct(
     if "bank" in items:
         if not bank_code or not account_number:
             raise ClaimError("bank_account_required")
+        heir = Claimant.objects.filter(claim=claim).first()
         holder = check_bank_account(
-            participant=claim.participant, bank_code=bank_code, account_number=account_number
+            participant=claim.participant,
+            bank_code=bank_code,
+            account_number=account_number,
+            payee_name=heir.full_name if heir else "",
         )
     to_status = Status.PAYOUT_QUEUED if claim.status == Status.PAYOUT_FAILED else Status.SUBMITTED
     with transaction.atomic():
@@ -611,8 +697,9 @@ def _notify(claim: Claim) -> None:
     """Tell the member on every change, on every verified contact. Called inside the
     change's transaction: the messages are written to the outbox with it, and go once it
     commits."""
+    heir = Claimant.objects.filter(claim=claim).first()
     account = getattr(claim.participant, "account", None)
-    if account is None:
+    if heir is None and account is None:
         return
     stage = stage_of(claim)[1]
     body = _("Your JHT claim %(number)s: %(stage)s, %(status)s. Details in Cairkan.") % {
@@ -620,6 +707,12 @@ def _notify(claim: Claim) -> None:
         "stage": stage,
         "status": Status(claim.status).label,
     }
-    for channel, to in (("sms", account.phone), ("email", account.email)):
+    # A death claim's news goes to the heir who filed it, never to the deceased's contacts.
+    contacts = (
+        (("sms", heir.phone),)
+        if heir is not None
+        else (("sms", account.phone), ("email", account.email))
+    )
+    for channel, to in contacts:
         if to:
             notify(channel=channel, to=to, subject=str(_("JHT claim status")), body=body)
