@@ -16,9 +16,7 @@ from cairkan.audit.services import audit_record
 from cairkan.members.models import Participant
 
 
-def account_close_deceased(
-    *, participant: Participant, why: str, acting_user: Any = None
-) -> bool:
+def account_close_deceased(*, participant: Participant, why: str, acting_user: Any = None) -> bool:
     """Close the member's account, if they have one still open; True when it was."""
     account = (
         MemberAccount.objects.select_for_update()

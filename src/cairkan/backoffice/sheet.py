@@ -121,9 +121,9 @@ def heir_summary(claim: Claim, language: str) -> dict[str, Any] | None:
             and compare_names(person.full_name, heir.full_name).same
         )
         guardian = registry.lookup(heir.guardian_nik) if heir.is_minor else None
-        guardian_confirmed: bool | None = guardian is None or compare_names(
-            guardian.full_name, heir.guardian_name
-        ).same
+        guardian_confirmed: bool | None = (
+            guardian is None or compare_names(guardian.full_name, heir.guardian_name).same
+        )
     except RegistryError:
         confirmed = guardian_confirmed = None
     return {

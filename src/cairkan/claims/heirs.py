@@ -164,8 +164,10 @@ def _compare(
     participant = Participant.objects.filter(nik=member_nik, memberships__kpj=kpj).first()
     member = _lookup(member_nik) if participant else None
     person = _lookup(heir.nik)
-    if participant is None or member is None or not _same_person(
-        person, heir.full_name, heir.birth_date
+    if (
+        participant is None
+        or member is None
+        or not _same_person(person, heir.full_name, heir.birth_date)
     ):
         raise HeirError("heir_identity_mismatch")
     assert person is not None

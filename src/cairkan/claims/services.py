@@ -359,12 +359,15 @@ def _file(
     npwp = _checked_npwp(request.npwp)
     # The member's own face check; an heir is checked against the registry instead
     # (claims.heirs) and seen with their e-KTP at the officer's call or counter.
-    face_ok = heir is not None or FaceAttempt.objects.filter(
-        participant=participant,
-        purpose="claim",
-        outcome=Outcome.PASSED,
-        created_at__gte=now - FACE_VALID_FOR,
-    ).exists()
+    face_ok = (
+        heir is not None
+        or FaceAttempt.objects.filter(
+            participant=participant,
+            purpose="claim",
+            outcome=Outcome.PASSED,
+            created_at__gte=now - FACE_VALID_FOR,
+        ).exists()
+    )
     if not face_ok:
         raise ClaimError("face_required")
     preview = claim_preview(participant=participant, request=request, now=now)

@@ -26,7 +26,13 @@ class DemoHeir:
 
 
 WIDOW = DemoHeir(
-    "6308055403749101", "Siti Aminah", date(1974, 3, 14), "F", "002", "005201000019201", "SITI AMINAH"
+    "6308055403749101",
+    "Siti Aminah",
+    date(1974, 3, 14),
+    "F",
+    "002",
+    "005201000019201",
+    "SITI AMINAH",
 )
 SON = DemoHeir(
     "6308050506129101", "Ahmad Fauzan", date(2012, 6, 5), "M", "122", "0010029201", "AHMAD FAUZAN"
