@@ -29,9 +29,9 @@ from cairkan.biometrics.models import (
 from cairkan.claims.models import (
     Appointment,
     Claim,
+    Claimant,
     ClaimDraft,
     ClaimEvent,
-    Claimant,
     DocumentUpload,
 )
 from cairkan.demo.contributions import ledger
