@@ -702,7 +702,12 @@ def _notify(claim: Claim) -> None:
     commits."""
     heir = Claimant.objects.filter(claim=claim).first()
     account = getattr(claim.participant, "account", None)
-    if heir is None and account is None:
+    # A death claim's news goes to the heir who filed it, never to the deceased's contacts.
+    if heir is not None:
+        contacts: tuple[tuple[str, str | None], ...] = (("sms", heir.phone),)
+    elif account is not None:
+        contacts = (("sms", account.phone), ("email", account.email))
+    else:
         return
     stage = stage_of(claim)[1]
     body = _("Your JHT claim %(number)s: %(stage)s, %(status)s. Details in Cairkan.") % {
@@ -710,12 +715,6 @@ def _notify(claim: Claim) -> None:
         "stage": stage,
         "status": Status(claim.status).label,
     }
-    # A death claim's news goes to the heir who filed it, never to the deceased's contacts.
-    contacts = (
-        (("sms", heir.phone),)
-        if heir is not None
-        else (("sms", account.phone), ("email", account.email))
-    )
     for channel, to in contacts:
         if to:
             notify(channel=channel, to=to, subject=str(_("JHT claim status")), body=body)
