@@ -13,6 +13,7 @@ from django.test import Client
 
 from cairkan.accounts.models import MemberAccount
 from cairkan.api.models import ApiToken
+from cairkan.audit.models import AuditEntry
 from cairkan.claims.documents import upload_whole
 from cairkan.claims.heirs import HeirError, heir_check, heir_draft_start
 from cairkan.claims.models import Claim, Claimant, ClaimDraft
@@ -207,6 +208,8 @@ def test_filing_closes_the_members_account_and_revokes_sessions_and_tokens(perso
     assert ApiToken.objects.filter(account=account).count() == 0
     assert browser.get("/akun/").status_code == 302  # the session no longer logs in
     assert Client().login(username="rahmadi", password="Rahasia-Sekali-42") is False
+    actions = set(AuditEntry.objects.values_list("action", flat=True))
+    assert {"claim.submit", "claim.heir", "account.close_deceased"} <= actions
     # The claim's news goes to the heir, never to the deceased's phone.
     to = set(OutboundMessage.objects.values_list("to", flat=True))
     assert to == {"+6281234500777"}
