@@ -168,6 +168,27 @@ def test_an_account_in_the_deceased_members_name_is_refused(personas) -> None:
     assert refused.value.code == "bank_holder_mismatch"
 
 
+def test_a_claim_the_member_filed_before_dying_is_named_to_the_heir(personas) -> None:
+    member = Participant.objects.get(nik=DECEASED_NIK)
+    Claim.objects.create(
+        participant=member,
+        reason="retirement",
+        channel="branch",
+        balance=1,
+        gross=1,
+        tax=0,
+        net=1,
+        bank_code="122",
+        account_number="0010029008",
+        account_holder="GUSTI RAHMADI",
+        idempotency_key="before",
+        payment_due=AS_OF,
+    )
+    with pytest.raises(HeirError) as refused:
+        heir_draft_start(participant=member, heir=checked(widow())[1])
+    assert refused.value.code == "heir_claim_open"
+
+
 def test_another_heirs_draft_keeps_a_second_heir_out(personas) -> None:
     member, first = checked(widow())
     heir_draft_start(participant=member, heir=first)

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from cairkan.accounts import throttle
 from cairkan.accounts.services import PHONE, normalize_phone
-from cairkan.claims.models import ClaimDraft, HeirRelation
+from cairkan.claims.models import OPEN_STATUSES, Claim, ClaimDraft, HeirRelation
 from cairkan.integrations import loading
 from cairkan.integrations.registry.base import PersonNotFound, RegistryError, RegistryPerson
 from cairkan.jht.dates import add_years
@@ -199,6 +199,9 @@ def heir_draft_start(*, participant: Participant, heir: HeirInfo) -> ClaimDraft:
     """The heir's draft of the death claim (the deceased member's one draft, marked with
     the heir). The member's own unfinished draft is dropped; another heir's draft keeps
     this one out until it is abandoned, so two heirs never see each other's uploads."""
+    if Claim.objects.filter(participant=participant, status__in=OPEN_STATUSES).exists():
+        # Filed by the member before dying (or by another heir): one claim at a time.
+        raise HeirError("heir_claim_open")
     with transaction.atomic():
         draft, created = ClaimDraft.objects.select_for_update().get_or_create(
             participant=participant,

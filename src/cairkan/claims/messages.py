@@ -122,6 +122,9 @@ HEIR_MESSAGES = {
     "heir_draft_other": _(
         "Another heir has started a claim for this member. One claim is paid for a member: agree among the heirs who files, or visit the branch office."
     ),
+    "heir_claim_open": _(
+        "A claim for this member is already in progress. Ask at the branch office: an officer tells you how it continues for the heirs."
+    ),
     "registry_unavailable": _(
         "The population registry cannot be reached right now. Nothing is lost: try again in a few minutes."
     ),
