@@ -333,6 +333,7 @@ ID = {
     "You, the heir": "Anda, ahli waris",
     "Only for an heir under 18: the guardian": "Hanya untuk ahli waris di bawah 18 tahun: wali",
     "Check and continue": "Periksa dan lanjutkan",
+    "An heir claims here": "Ahli waris mengajukan klaim di sini",
     # web: back office (statement download)
     "as_of must be a date written year-month-day, like 2026-11-23; %(value)s is not such a "
     "date.": "as_of harus berupa tanggal dengan urutan tahun-bulan-tanggal, misalnya "
