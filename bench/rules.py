@@ -71,6 +71,7 @@ def synthetic_columns(count: int, seed: int = 2) -> dict[str, np.ndarray]:
         "prior_payouts_in_tax_window": np.where(
             rng.random(count) < 0.05, rng.integers(1, 30_000_000, count), 0
         ).astype(np.int64),
+        "heir_is_minor": rng.random(count) < 0.02,
     }
 
 

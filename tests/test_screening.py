@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from cairkan.accounts.models import AccountEvent
 from cairkan.biometrics.models import FaceAttempt, LivenessChallenge
-from cairkan.claims.models import Claim, ClaimEvent
+from cairkan.claims.models import Claim, Claimant, ClaimEvent
 from cairkan.claims.services import ClaimRequest, claim_correct, claim_submit, claim_transition
 from cairkan.integrations.models import SandboxRegistryRecord
 from cairkan.members.models import Participant
@@ -176,6 +176,14 @@ def _bank_changed(claim: Claim) -> None:
 FLAGS: dict[str, Callable[[Claim], Any]] = {
     "registry_unverified": lambda c: _registry_record().delete(),
     "registry_deceased": lambda c: _registry_record().update(deceased_on=date(2026, 11, 1)),
+    "heir_claim": lambda c: Claimant.objects.create(
+        claim=c,
+        nik="6308055403749101",
+        full_name="Rina Maulida",  # the account's holder: only the heir rule fires
+        birth_date=date(1974, 3, 14),
+        relation="spouse",
+        phone="+6281234500777",
+    ),
     "registry_mismatch": lambda c: _registry_record().update(birth_date=date(1997, 8, 12)),
     "bank_holder_mismatch": lambda c: Claim.objects.filter(pk=c.pk).update(
         account_holder="NOOR JANNAH"

@@ -18,6 +18,7 @@ from cairkan.backoffice.models import Branch, ClaimReview, ReviewEvent
 from cairkan.biometrics.models import FaceEvent
 from cairkan.claims.models import Claim, ClaimEvent, SeparationSource, Status
 from cairkan.members.models import Membership, Participant
+from cairkan.screening import rules as screening_rules
 from cairkan.workdays.selectors import add_working_days
 
 # BPJS Ketenagakerjaan's service level for JHT: paid within 1 working day for balances up
@@ -59,6 +60,9 @@ REVIEW_REASON_LABELS: dict[str, Any] = {
 
 def reason_label(code: str) -> str:
     label = REVIEW_REASON_LABELS.get(code)
+    if label is None and code in screening_rules.RULE_BY_CODE:
+        # Straight-through processing's own codes, in its own words (screening.rules).
+        return screening_rules.label(code)
     if label is None:
         return str(_("Flagged by a risk check (%(code)s)") % {"code": code})
     return str(label)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from cairkan.backoffice.services import REJECTION_CODES
 from cairkan.biometrics.models import FaceAttempt, Outcome
 from cairkan.claims.messages import DOCUMENT_LABELS, REASON_LABELS
-from cairkan.claims.models import Claim, DocumentUpload
+from cairkan.claims.models import Claim, Claimant, DocumentUpload, HeirRelation
 from cairkan.claims.services import ClaimError, ClaimRequest, claim_preview
 from cairkan.integrations import loading
 from cairkan.integrations.bank.base import BANKS, BankError
@@ -106,6 +106,46 @@ def face_summary(claim: Claim) -> dict[str, Any] | None:
     }
 
 
+def heir_summary(claim: Claim, language: str) -> dict[str, Any] | None:
+    """The heir who filed a death claim, as checked against the registry at filing, and
+    whether the registry still knows them (and the guardian) so, asked now."""
+    heir = Claimant.objects.filter(claim=claim).first()
+    if heir is None:
+        return None
+    registry = loading.population_registry()
+    try:
+        person = registry.lookup(heir.nik)
+        confirmed: bool | None = (
+            not person.deceased
+            and person.birth_date == heir.birth_date
+            and compare_names(person.full_name, heir.full_name).same
+        )
+        guardian = registry.lookup(heir.guardian_nik) if heir.is_minor else None
+        guardian_confirmed: bool | None = (
+            guardian is None or compare_names(guardian.full_name, heir.guardian_name).same
+        )
+    except RegistryError:
+        confirmed = guardian_confirmed = None
+    return {
+        "name": heir.full_name,
+        "nik": heir.nik,
+        "birth_date": long_date(heir.birth_date, language),
+        "relation": HeirRelation(heir.relation).label,
+        "phone": heir.phone,
+        "minor": heir.is_minor,
+        "guardian_name": heir.guardian_name,
+        "guardian_nik": heir.guardian_nik,
+        "confirmed": confirmed,
+        "guardian_confirmed": guardian_confirmed,
+    }
+
+
+def payee_name(claim: Claim) -> str:
+    """Whose name the account must be in: the heir's on a death claim, else the member's."""
+    heir = Claimant.objects.filter(claim=claim).first()
+    return heir.full_name if heir else claim.participant.full_name
+
+
 def bank_inquiry(claim: Claim) -> dict[str, Any]:
     bank_name = BANKS.get(claim.bank_code, claim.bank_code)
     try:
@@ -114,7 +154,7 @@ def bank_inquiry(claim: Claim) -> dict[str, Any]:
         )
     except BankError:
         return {"bank": bank_name, "answered": False}
-    registry_same = compare_names(holder.holder_name, claim.participant.full_name).same
+    registry_same = compare_names(holder.holder_name, payee_name(claim)).same
     return {
         "bank": bank_name,
         "answered": True,

@@ -133,6 +133,7 @@ def review(request: HttpRequest, claim_id: Any) -> HttpResponse:
         "registry_note": registry_note,
         "face": sheet.face_summary(claim),
         "bank": sheet.bank_inquiry(claim),
+        "heir": sheet.heir_summary(claim, language),
         "decision": sheet.decision_summary(claim, language),
         "documents": sheet.documents(claim),
         "events": [

@@ -146,6 +146,51 @@ MESSAGES = {
     "method": _("This address does not take that kind of request."),
 }
 
+# Heirs' death claims (claims.heirs): what the heir reads.
+HEIR_MESSAGES = {
+    "heir_identity_mismatch": _(
+        "We could not confirm these details with the population registry and BPJS records. Check the member's NIK and KPJ number, and your own NIK, name and birth date as on your e-KTP."
+    ),
+    "heir_member_not_deceased": _(
+        "The population registry does not record this member as deceased. If the death was recently reported, try again once the civil registry (Dukcapil) has recorded it, or bring the death certificate to the branch office."
+    ),
+    "heir_guardian_required": _(
+        "The heir is under 18: give the NIK and full name of the guardian who files for them."
+    ),
+    "heir_guardian_mismatch": _(
+        "We could not confirm the guardian with the population registry. The guardian must be an adult: check the NIK and the name as on the guardian's e-KTP."
+    ),
+    "heir_nik_invalid": _("A NIK has 16 digits, as on the e-KTP or the family card."),
+    "heir_is_member": _("Write your own NIK here, not the member's."),
+    "heir_relation_unknown": _("Choose how you are related to the member."),
+    "heir_throttled": _(
+        "Too many tries with these details. For your safety, try again after %(until)s or visit the branch office."
+    ),
+    "heir_draft_other": _(
+        "Another heir has started a claim for this member. One claim is paid for a member: agree among the heirs who files, or visit the branch office."
+    ),
+    "heir_claim_open": _(
+        "A claim for this member is already in progress. Ask at the branch office: an officer tells you how it continues for the heirs."
+    ),
+    "registry_unavailable": _(
+        "The population registry cannot be reached right now. Nothing is lost: try again in a few minutes."
+    ),
+    "death_claim_by_heir": _(
+        "A claim after a member's death is filed by an heir, on the heirs' page, not from the member's account."
+    ),
+    "member_deceased": _(
+        "This member is recorded as deceased, so this account can no longer file claims. An heir can claim the JHT on the heirs' page."
+    ),
+    "heir_death_only": _("An heir files only a claim after the member's death."),
+    "heir_minor_mismatch": _(
+        "Whether the heir is under 18 changed: start the heir's details again."
+    ),
+    "heir_session_ended": _(
+        "Your session has ended. Enter the details again: the documents you sent are kept."
+    ),
+}
+MESSAGES.update(HEIR_MESSAGES)
+
 # What each document code means, for checklists and the wizard.
 DOCUMENT_LABELS = {
     "ektp": _("Your e-KTP (identity card)"),
@@ -166,6 +211,7 @@ DOCUMENT_LABELS = {
     "heir_certificate": _("The heir certificate or the court ruling on the heirs"),
     "heir_ektp": _("The heir's e-KTP"),
     "family_card": _("The family card (KK)"),
+    "guardian_letter": _("The guardian's letter for an heir under 18 (surat perwalian)"),
     "housing_documents": _(
         "The house sale-purchase agreement or deed, or the bank's mortgage documents"
     ),

@@ -325,3 +325,57 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.claim_id} {self.kind} {self.starts_at:%Y-%m-%d %H:%M} {self.state}"
+
+
+# --- heirs' claims (death) ----------------------------------------------------------------
+
+
+class HeirRelation(models.TextChoices):
+    """Who may claim a dead member's JHT, in the order PP 46/2015 Art. 26(3) (as changed
+    by PP 60/2015) calls them: widow or widower and children, then parents and
+    grandchildren, then siblings, then parents-in-law, then whoever the member's will
+    names."""
+
+    SPOUSE = "spouse", _("widow or widower")
+    CHILD = "child", _("child")
+    PARENT = "parent", _("parent")
+    GRANDCHILD = "grandchild", _("grandchild")
+    SIBLING = "sibling", _("brother or sister")
+    PARENT_IN_LAW = "parent_in_law", _("parent-in-law")
+    NAMED_IN_WILL = "named_in_will", _("named in the member's will")
+
+
+class Claimant(models.Model):
+    """The heir who filed a death claim for a deceased member. The claim's participant
+    stays the deceased member (whose balance is paid); the money goes to this heir's
+    account, in the heir's name. Names and birth dates are the population registry's."""
+
+    claim = models.OneToOneField(Claim, on_delete=models.PROTECT, related_name="claimant")
+    nik = models.CharField(_("heir's NIK"), max_length=16)
+    full_name = models.CharField(_("heir's name"), max_length=120)
+    birth_date = models.DateField(_("heir's birth date"))
+    relation = models.CharField(
+        _("relation to the member"), max_length=16, choices=HeirRelation.choices
+    )
+    phone = models.CharField(_("heir's mobile number"), max_length=16)
+    # A child (under 18, UU 35/2014 Art. 1) acts through a guardian, who is checked
+    # against the registry too and whose letter the rules then ask for.
+    is_minor = models.BooleanField(_("heir under 18"), default=False)
+    guardian_nik = models.CharField(_("guardian's NIK"), max_length=16, blank=True)
+    guardian_name = models.CharField(_("guardian's name"), max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("heir")
+        verbose_name_plural = _("heirs")
+        constraints = [
+            # A minor heir always has a guardian; an adult heir never needs one.
+            models.CheckConstraint(
+                condition=(Q(is_minor=False) & Q(guardian_nik=""))
+                | (Q(is_minor=True) & ~Q(guardian_nik="")),
+                name="claimant_minor_has_guardian",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.relation}) for {self.claim_id}"

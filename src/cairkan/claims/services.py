@@ -16,15 +16,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cairkan.accounts import throttle
+from cairkan.accounts.closure import account_close_deceased, account_closed
 from cairkan.audit.services import audit_record
 from cairkan.biometrics.models import FaceAttempt, Outcome
 from cairkan.claims import appointments, drafts
 from cairkan.claims.counter import claim_number, consent_text
+from cairkan.claims.heirs import HeirInfo
 from cairkan.claims.models import (
     OPEN_STATUSES,
     AppointmentKind,
     Channel,
     Claim,
+    Claimant,
     ClaimDraft,
     ClaimEvent,
     CounterConsent,
@@ -113,6 +116,8 @@ class ClaimRequest:
     note: str = ""
     # Filed by an officer for a member present at the counter (Channel.COUNTER).
     at_counter: bool = False
+    # A death claim filed for an heir under 18: the rules then ask for the guardian's letter.
+    heir_is_minor: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +194,7 @@ def _case(participant: Participant, request: ClaimRequest, as_of: date) -> tuple
         separation_date=separation,
         balance=participant_balance(participant=participant, as_of=as_of),
         has_npwp=bool(request.npwp),
+        heir_is_minor=request.heir_is_minor,
         # The paid history (PP 46/2015 Art. 22: one partial withdrawal; PP 68/2009: the
         # payments that share a tax band) is the withdrawal ledger.
         prior_payouts=tuple(
@@ -199,21 +205,25 @@ def _case(participant: Participant, request: ClaimRequest, as_of: date) -> tuple
     return case, source
 
 
-def check_bank_account(*, participant: Participant, bank_code: str, account_number: str) -> str:
+def check_bank_account(
+    *, participant: Participant, bank_code: str, account_number: str, payee_name: str = ""
+) -> str:
     """The account exists, can receive money and is in the member's own name (tolerant
     of titles, spacing and abbreviations); returns the holder's name as the bank has it.
 
     The answer about someone else's account is only "not in your name": never the
     holder's name nor whether it is dormant or closed, so typing numbers learns nothing
     about strangers. Numbers that are not the member's own are limited per member (what
-    a prober cannot vary, unlike an address); the member's own account costs no try."""
+    a prober cannot vary, unlike an address); the member's own account costs no try.
+
+    An heir's death claim is paid to the heir: ``payee_name`` is the heir's (registry) name."""
     limits = [(BANK_CHECK_LIMIT, str(participant.pk)), (BANK_CHECK_DAY_LIMIT, str(participant.pk))]
     try:
         ticket = throttle.take(limits)
     except throttle.Throttled as exc:
         raise ClaimError("bank_check_throttled", until=exc.until) from None
     try:
-        holder = _own_account_holder(participant, bank_code, account_number)
+        holder = _own_account_holder(participant, bank_code, account_number, payee_name)
     except ClaimError as exc:
         if exc.code not in BANK_CHECK_COUNTED:
             throttle.give_back(ticket)
@@ -225,17 +235,22 @@ def check_bank_account(*, participant: Participant, bank_code: str, account_numb
     return holder
 
 
-def _own_account_holder(participant: Participant, bank_code: str, account_number: str) -> str:
+def _own_account_holder(
+    participant: Participant, bank_code: str, account_number: str, payee_name: str
+) -> str:
     try:
         holder = loading.bank().inquire_account(bank_code=bank_code, account_number=account_number)
     except (UnknownBank, AccountNotFound):
         raise ClaimError("bank_account_unknown") from None
     except (BankTimeout, BankUnavailable):
         raise ClaimError("bank_unavailable") from None
-    try:
-        registry_name = loading.population_registry().lookup(participant.nik).full_name
-    except RegistryError:
-        registry_name = participant.full_name
+    if payee_name:
+        registry_name = payee_name
+    else:
+        try:
+            registry_name = loading.population_registry().lookup(participant.nik).full_name
+        except RegistryError:
+            registry_name = participant.full_name
     if not compare_names(holder.holder_name, registry_name).same:
         raise ClaimError("bank_holder_mismatch", name=registry_name)
     if holder.status is not AccountStatus.ACTIVE:  # the member's own account: say why
@@ -344,9 +359,14 @@ def claim_submit(
     helper: Any = None,
     helper_info: HelperInfo | None = None,
     counter: CounterFiling | None = None,
+    heir: HeirInfo | None = None,
     now: datetime | None = None,
 ) -> Claim:
     """File a claim. The same key returns the same claim; nothing is filed twice.
+
+    A death claim is filed only by an heir (``heir``, checked by ``claims.heirs``): the
+    participant is the deceased member, the money goes to the heir's account in the
+    heir's name, and the member's account is closed in the same transaction.
 
     The draft's uploads become the claim's documents and the draft is deleted, in the
     same transaction as the claim, its appointment (assisted channels) and its event.
@@ -356,7 +376,7 @@ def claim_submit(
     if not idempotency_key or len(idempotency_key) > 64:
         raise ClaimError("idempotency_key_invalid")
     try:
-        return _file(participant, request, idempotency_key, helper, helper_info, counter, now)
+        return _file(participant, request, idempotency_key, helper, helper_info, counter, heir, now)
     except ClaimError:
         # The same submission may have been filed meanwhile by another tab or a retry
         # (its draft is gone, its claim is open): that claim is the answer.
@@ -375,6 +395,7 @@ def _file(
     helper: Any,
     helper_info: HelperInfo | None,
     counter: CounterFiling | None,
+    heir: HeirInfo | None,
     now: datetime | None,
 ) -> Claim:
     existing = Claim.objects.filter(
@@ -389,6 +410,12 @@ def _file(
         request, helper = replace(request, at_counter=True), counter.officer
     elif request.at_counter:
         raise ClaimError("file_on_behalf_not_allowed")  # only an officer files at the counter
+    if heir is None:
+        _own_claim_allowed(participant, request)
+    elif request.reason != Reason.DEATH:
+        raise ClaimError("heir_death_only")
+    elif request.heir_is_minor != heir.is_minor:
+        raise ClaimError("heir_minor_mismatch")
     if Claim.objects.filter(participant=participant, status__in=OPEN_STATUSES).exists():
         raise ClaimError("claim_in_progress")
     npwp = _checked_npwp(request.npwp)
@@ -402,7 +429,9 @@ def _file(
         # The live check on the counter's camera, made by this officer: a pass on the
         # member's phone (or anyone else's session) does not stand in for it.
         face_checks = face_checks.filter(helper=counter.officer)
-    if not face_checks.exists():
+    # The member's own face check; an heir is checked against the registry instead
+    # (claims.heirs) and seen with their e-KTP at the officer's call or counter.
+    if heir is None and not face_checks.exists():
         raise ClaimError("face_required")
     preview = claim_preview(participant=participant, request=request, now=now)
     case, decision = preview.case, preview.decision
@@ -414,7 +443,10 @@ def _file(
     draft = ClaimDraft.objects.filter(participant=participant).first()
     uploads = _documents_ready(draft, decision.documents)
     holder = check_bank_account(
-        participant=participant, bank_code=request.bank_code, account_number=request.account_number
+        participant=participant,
+        bank_code=request.bank_code,
+        account_number=request.account_number,
+        payee_name=heir.full_name if heir else "",
     )
     if counter is not None:
         _consent_matches(counter, participant, request, preview, holder)
@@ -465,6 +497,9 @@ def _file(
             if counter is not None:
                 _counter_consent_record(claim, counter, now)
                 assisted = " by the officer for the member present, with recorded consent"
+            if heir is not None:
+                _heir_record(claim, heir, helper)
+                assisted = f" by an heir ({heir.relation})"
             _event(
                 claim,
                 "",
@@ -544,6 +579,56 @@ def _counter_consent_record(claim: Claim, counter: CounterFiling, now: datetime)
         participant=claim.participant_id,
         after={"claim": str(claim.public_id), "method": consent.method, "text": consent.text},
         why="the member's consent to a claim filed for them at the counter",
+    )
+
+
+def _own_claim_allowed(participant: Participant, request: ClaimRequest) -> None:
+    """A member files for themselves only while alive: a death claim is the heirs'
+    (PP 46/2015 Art. 26), and a member the registry records as deceased files nothing
+    (their account is closed on the spot: whoever holds it is not the member)."""
+    if request.reason == Reason.DEATH:
+        raise ClaimError("death_claim_by_heir")
+    if account_closed(participant=participant):
+        raise ClaimError("member_deceased")
+    try:
+        deceased = loading.population_registry().lookup(participant.nik).deceased
+    except RegistryError:
+        deceased = False  # screening holds a claim the registry could not confirm
+    if deceased:
+        with transaction.atomic():
+            account_close_deceased(
+                participant=participant,
+                why="the population registry records the member as deceased",
+            )
+        raise ClaimError("member_deceased")
+
+
+def _heir_record(claim: Claim, heir: HeirInfo, helper: Any) -> None:
+    """The heir on the claim, and the deceased member's account closed, in the filing's
+    transaction."""
+    Claimant.objects.create(
+        claim=claim,
+        nik=heir.nik,
+        full_name=heir.full_name,
+        birth_date=heir.birth_date,
+        relation=heir.relation,
+        phone=heir.phone,
+        is_minor=heir.is_minor,
+        guardian_nik=heir.guardian_nik if heir.is_minor else "",
+        guardian_name=heir.guardian_name if heir.is_minor else "",
+    )
+    audit_record(
+        actor_kind="officer" if helper else "member",
+        actor_user=helper,
+        action="claim.heir",
+        subject=claim,
+        after={"relation": heir.relation, "minor": heir.is_minor, "heir_nik": heir.nik},
+        why="death claim filed by an heir (PP 46/2015 Art. 26)",
+    )
+    account_close_deceased(
+        participant=claim.participant,
+        why="an heir filed a death claim: the member is deceased",
+        acting_user=helper,
     )
 
 
@@ -694,8 +779,12 @@ def claim_correct(
     if "bank" in items:
         if not bank_code or not account_number:
             raise ClaimError("bank_account_required")
+        heir = Claimant.objects.filter(claim=claim).first()
         holder = check_bank_account(
-            participant=claim.participant, bank_code=bank_code, account_number=account_number
+            participant=claim.participant,
+            bank_code=bank_code,
+            account_number=account_number,
+            payee_name=heir.full_name if heir else "",
         )
     to_status = Status.PAYOUT_QUEUED if claim.status == Status.PAYOUT_FAILED else Status.SUBMITTED
     with transaction.atomic():
@@ -735,8 +824,14 @@ def _notify(claim: Claim) -> None:
     """Tell the member on every change, on every verified contact. Called inside the
     change's transaction: the messages are written to the outbox with it, and go once it
     commits."""
+    heir = Claimant.objects.filter(claim=claim).first()
     account = getattr(claim.participant, "account", None)
-    if account is None:
+    # A death claim's news goes to the heir who filed it, never to the deceased's contacts.
+    if heir is not None:
+        contacts: tuple[tuple[str, str | None], ...] = (("sms", heir.phone),)
+    elif account is not None:
+        contacts = (("sms", account.phone), ("email", account.email))
+    else:
         return
     stage = stage_of(claim)[1]
     body = _("Your JHT claim %(number)s: %(stage)s, %(status)s. Details in Cairkan.") % {
@@ -744,6 +839,6 @@ def _notify(claim: Claim) -> None:
         "stage": stage,
         "status": Status(claim.status).label,
     }
-    for channel, to in (("sms", account.phone), ("email", account.email)):
+    for channel, to in contacts:
         if to:
             notify(channel=channel, to=to, subject=str(_("JHT claim status")), body=body)

@@ -29,11 +29,13 @@ from cairkan.biometrics.models import (
 from cairkan.claims.models import (
     Appointment,
     Claim,
+    Claimant,
     ClaimDraft,
     ClaimEvent,
     DocumentUpload,
 )
 from cairkan.demo.contributions import ledger
+from cairkan.demo.heirs import heirs_load
 from cairkan.demo.reference import ILLUSTRATIVE_RETURN_RATES, KNOWN_RETURN_RATES
 from cairkan.demo.specs import Population
 from cairkan.integrations.models import (
@@ -95,6 +97,7 @@ MEMBER_DEPENDENTS: tuple[type[models.Model], ...] = (
     Appointment,
     ClaimEvent,
     DocumentUpload,
+    Claimant,
     Claim,
     ClaimDraft,
     FaceEvent,
@@ -224,6 +227,7 @@ def load(population: Population) -> LoadSummary:
         SandboxBankAccount.objects.bulk_create(accounts, batch_size=BATCH, ignore_conflicts=True)
         summary.bank_accounts = SandboxBankAccount.objects.count()
         ReturnRate.objects.bulk_create(_return_rates(population.as_of), ignore_conflicts=True)
+        heirs_load()  # the deceased persona's heirs (registry and bank only)
 
         kpj_to_id = {m.kpj: m.pk for m in memberships}
         owner = {m.kpj: p.nik for p in population.people for m in p.memberships}

@@ -56,6 +56,8 @@ class Case:
     balance: int
     has_npwp: bool
     prior_payouts: tuple[PriorPayout, ...] = field(default=())
+    # A death claim filed for a minor heir: the guardian's letter is needed too.
+    heir_is_minor: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +83,10 @@ FIELDS = (
     "balance",
     "has_npwp",
     "prior_payouts",
+    "heir_is_minor",
 )
+# Fields a case may leave out, with the value they then take.
+OPTIONAL: dict[str, Any] = {"heir_is_minor": False}
 NULLABLE = {"retirement_age", "separation_date"}
 REASONS = ", ".join(r.value for r in Reason)
 
@@ -151,7 +156,7 @@ def parse_case(data: Any, prefix: str = "") -> Case:
         raise InvalidCase([FieldError(prefix.rstrip(".") or "case", "must be a JSON object")])
     r = _Reader(prefix)
     for name in FIELDS:
-        if name not in data:
+        if name not in data and name not in OPTIONAL:
             r.error(
                 name, "is missing" + (" (use null when there is none)" if name in NULLABLE else "")
             )
@@ -168,6 +173,7 @@ def parse_case(data: Any, prefix: str = "") -> Case:
     active = r.boolean("membership_active", data["membership_active"])
     balance = r.rupiah("balance", data["balance"])
     has_npwp = r.boolean("has_npwp", data["has_npwp"])
+    heir_is_minor = r.boolean("heir_is_minor", data.get("heir_is_minor", OPTIONAL["heir_is_minor"]))
     separation = (
         None
         if data["separation_date"] is None
@@ -203,7 +209,7 @@ def parse_case(data: Any, prefix: str = "") -> Case:
     if r.errors:
         raise InvalidCase(r.errors)
     assert as_of and reason and birth and start and active is not None  # for the type checker
-    assert balance is not None and has_npwp is not None
+    assert balance is not None and has_npwp is not None and heir_is_minor is not None
     return Case(
         as_of=as_of,
         reason=reason,
@@ -215,6 +221,7 @@ def parse_case(data: Any, prefix: str = "") -> Case:
         balance=balance,
         has_npwp=has_npwp,
         prior_payouts=payouts,
+        heir_is_minor=heir_is_minor,
     )
 
 

@@ -39,6 +39,7 @@ INPUTS = (
     "partial_already_taken",
     "first_payout_year",
     "prior_payouts_in_tax_window",
+    "heir_is_minor",
 )
 _DATE_OF_REFUSAL = {
     code: DATED_REFUSALS[variable]
@@ -119,6 +120,7 @@ def _columns(cases: Sequence[Case]) -> dict[str, npt.NDArray[Any]]:
             ],
             dtype=np.int64,
         ),
+        "heir_is_minor": np.array([c.heir_is_minor for c in cases], dtype=bool),
     }
 
 

@@ -50,6 +50,8 @@ class Facts:
     rules_agree: bool = True
     rules_note: str = ""
     returned_after_correction: bool = False
+    # A death claim filed by an heir (cairkan.claims.heirs): paid to the heir, not the member.
+    filed_by_heir: bool = False
 
 
 Check = Callable[[Facts, Mapping[str, Any]], bool]
@@ -80,6 +82,13 @@ RULES: tuple[Rule, ...] = (
         _("The population registry records this person as deceased"),
         "A dead member's JHT goes to the heirs (PP 46/2015 Art. 26), never to the account.",
         lambda f, p: f.registry_deceased,
+    ),
+    Rule(
+        "heir_claim",
+        _("Death claim filed by an heir: check the death certificate, the heir and the relation"),
+        "A dead member's JHT is paid to the heirs PP 46/2015 Art. 26 names, on their papers: "
+        "a person reads the death and heir certificates before any payment.",
+        lambda f, p: f.filed_by_heir,
     ),
     Rule(
         "registry_mismatch",

@@ -8,7 +8,14 @@ from django.db.models import Max
 
 from cairkan.accounts.models import AccountEvent
 from cairkan.biometrics.models import FaceAttempt, Outcome, Purpose
-from cairkan.claims.models import OPEN_STATUSES, Claim, ClaimEvent, SeparationSource, Status
+from cairkan.claims.models import (
+    OPEN_STATUSES,
+    Claim,
+    Claimant,
+    ClaimEvent,
+    SeparationSource,
+    Status,
+)
 from cairkan.claims.services import ClaimError, ClaimRequest, claim_preview
 from cairkan.integrations import loading
 from cairkan.integrations.registry.base import (
@@ -93,6 +100,9 @@ def screening_facts(
     person = claim.participant
     registry = _registry(person.nik, wait_out_outage=wait_out_outage)
     name_of_record = registry.full_name if registry else person.full_name
+    heir = Claimant.objects.filter(claim=claim).first()
+    if heir is not None:  # a death claim is paid to the heir, in the heir's name
+        name_of_record = heir.full_name
     other_accounts = (
         Claim.objects.filter(participant=person, submitted_at__lte=filed_at)
         .exclude(pk=claim.pk)
@@ -141,6 +151,7 @@ def screening_facts(
         rules_agree=agree,
         rules_note=note,
         returned_after_correction=claim.events.filter(to_status=Status.NEEDS_FIX).exists(),
+        filed_by_heir=heir is not None,
     )
 
 

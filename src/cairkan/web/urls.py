@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cairkan.web import claim_status, face, members, pwa, settings_pages, uploads, wizard
+from cairkan.web import claim_status, face, heirs, members, pwa, settings_pages, uploads, wizard
 
 urlpatterns = [
     # The installable app (issue 14.8): at the root, so the worker's scope is the site.
@@ -41,4 +41,13 @@ urlpatterns = [
     path("klaim/<uuid:claim_id>/", claim_status.claim_detail, name="claim_detail"),
     path("klaim/<uuid:claim_id>/perbaiki/", claim_status.claim_fix, name="claim_fix"),
     path("klaim/<uuid:claim_id>/bukti-potong/", claim_status.claim_tax_slip, name="claim_tax_slip"),
+    # An heir's death claim for a deceased member (no account: the session holds the draft).
+    path("ahli-waris/", heirs.start, name="heir_start"),
+    path("ahli-waris/dokumen/", heirs.documents, name="heir_documents"),
+    path("ahli-waris/rekening/", heirs.bank, name="heir_bank"),
+    path("ahli-waris/jadwal/", heirs.schedule, name="heir_schedule"),
+    path("ahli-waris/tinjau/", heirs.review, name="heir_review"),
+    path("ahli-waris/unggah/", heirs.upload_open, name="heir_upload_open"),
+    path("ahli-waris/unggah/<uuid:upload_id>/", heirs.upload_bytes, name="heir_upload_bytes"),
+    path("ahli-waris/klaim/<uuid:claim_id>/", heirs.claim_page, name="heir_claim"),
 ]

@@ -54,6 +54,17 @@ def _document_variable(code: str, reasons: tuple[Any, ...], ref: str) -> type:
     )
 
 
+class document_guardian_letter(Variable):
+    value_type = bool
+    entity = Member
+    definition_period = DAY
+    label = "The guardian's letter (surat perwalian) of a minor heir"
+    reference = "PP 46/2015 Art. 26; UU 35/2014 Art. 1 (a child is under 18)"
+
+    def formula(member: Any, period: Any, parameters: Any) -> Any:
+        return (member("claim_reason", period) == R.death) & member("heir_is_minor", period)
+
+
 class document_npwp(Variable):
     value_type = bool
     entity = Member
@@ -66,5 +77,6 @@ class document_npwp(Variable):
 
 
 DOCUMENT_VARIABLES: dict[str, str] = {code: f"document_{code}" for code in DOCUMENTS}
+DOCUMENT_VARIABLES["guardian_letter"] = "document_guardian_letter"
 DOCUMENT_VARIABLES["npwp"] = "document_npwp"
 GENERATED = [_document_variable(code, *spec) for code, spec in DOCUMENTS.items()]

@@ -106,3 +106,11 @@ class prior_payouts_in_tax_window(RupiahVariable):
     entity = Member
     definition_period = DAY
     label = "Gross of earlier JHT payments in the calendar years that share one final-tax band (Rp)"
+
+
+class heir_is_minor(Variable):
+    value_type = bool
+    entity = Member
+    definition_period = DAY
+    label = "A death claim's heir is a child (under 18), who acts through a guardian"
+    reference = "PP 46/2015 Art. 26; UU 35/2014 Art. 1 (a child is under 18)"

@@ -16,6 +16,7 @@ from django.utils import timezone
 from cairkan.claims.appointments import publish_capacity
 from cairkan.claims.models import Claim
 from cairkan.demo import loader, workday
+from cairkan.demo.heirs import HEIRS
 from cairkan.demo.personas import PERSONA_STORIES, personas
 from cairkan.demo.population import generate
 from cairkan.demo.specs import PersonSpec
@@ -174,6 +175,12 @@ class Command(BaseCommand):
                 f"  {person.full_name:<16} {age:>2} y  NIK {person.nik}  KPJ {kpjs}  "
                 f"bank {account.bank_code}-{account.account_number}: "
                 f"{PERSONA_STORIES[person.persona]}"
+            )
+        self.stdout.write("Heirs of Gusti Rahmadi (claim at /ahli-waris/, docs/heirs.md):")
+        for heir in HEIRS:
+            self.stdout.write(
+                f"  {heir.full_name:<16} NIK {heir.nik}  born {heir.birth_date}  "
+                f"bank {heir.bank_code}-{heir.account_number}"
             )
 
     def _capacity(self, as_of: date) -> None:
