@@ -21,6 +21,8 @@ PAGES = {
     "supervision": {"Penyelia", "Auditor"},
     "reconciliation": {"Penyelia", "Auditor"},
     "tax_report": {"Penyelia", "Auditor"},
+    "day": set(ROLES),  # the officers' day (claims.view_appointment)
+    "calendar": {"Penyelia"},  # publishing seats (claims.add_appointmentcapacity)
 }
 # Actions (POST) and who may take them.
 ACTIONS = {
@@ -39,7 +41,7 @@ def claim() -> Claim:
 
 
 def _url(name: str, claim: Claim) -> str:
-    if name in ("queue", "supervision", "reconciliation", "tax_report"):
+    if name in ("queue", "supervision", "reconciliation", "tax_report", "day", "calendar"):
         return reverse(f"backoffice:{name}")
     if name == "document":
         return reverse("backoffice:document", args=[claim.documents.first().public_id])

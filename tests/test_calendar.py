@@ -37,7 +37,9 @@ def _member(nik: str, name: str, *, phone: str = "", locked: bool = False) -> Pa
         user = get_user_model().objects.create_user(username=f"m{nik}", password=None)
         MemberAccount.objects.create(user=user, participant=participant, phone=phone)
     if locked:
-        FaceStep.objects.create(participant=participant, counted_failures=3, locked_at=timezone.now())
+        FaceStep.objects.create(
+            participant=participant, counted_failures=3, locked_at=timezone.now()
+        )
     return participant
 
 
@@ -261,17 +263,19 @@ def test_publishing_refuses_closed_days_and_never_drops_a_booking() -> None:
         officer=supervisor,
     )
     nine = timezone.make_aware(datetime.combine(day, time(9)))
-    claims = [
-        _claim(_member(f"630805520489000{n}", f"Anggota {n}"))
-        for n in (1, 2)
-    ]
+    claims = [_claim(_member(f"630805520489000{n}", f"Anggota {n}")) for n in (1, 2)]
     for claim in claims:
         appointments.book(claim=claim, kind="video", starts_at=nine)
     for change in ({"seats": 1}, {"first_start": time(10)}):
         fields = {"first_start": time(8), "seats": 2, **change}
         with pytest.raises(appointments.AppointmentError) as dropped:
             appointments.capacity_publish(
-                desk=desk, day=day, last_start=time(12), slot_minutes=30, officer=supervisor, **fields
+                desk=desk,
+                day=day,
+                last_start=time(12),
+                slot_minutes=30,
+                officer=supervisor,
+                **fields,
             )
         assert dropped.value.code == "capacity_below_bookings"
     appointments.capacity_publish(
@@ -446,7 +450,7 @@ def test_members_move_and_cancel_the_face_steps_video_call() -> None:
     booking = appointments.unlock_book(participant=aisyah, starts_at=starts[0])
     client = _member_client(aisyah)
     text = client.get("/akun/").content.decode()
-    assert "/wajah/jadwal/" in text and "Buka kunci verifikasi wajah" in text
+    assert "/wajah/jadwal/" in text and "buka kunci verifikasi wajah" in text
 
     times = _times_of_first_day(client, "/wajah/jadwal/")
     assert client.post("/wajah/jadwal/", {"starts_at": times[1]}).status_code == 302

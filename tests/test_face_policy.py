@@ -29,7 +29,6 @@ from cairkan.biometrics.models import (
     LivenessChallenge,
     UnlockBooking,
 )
-from cairkan.claims import appointments
 from cairkan.biometrics.services import (
     ChallengeInvalid,
     FaceStepLocked,
@@ -45,6 +44,7 @@ from cairkan.biometrics.services import (
     unlock_by_officer,
     verification_submit,
 )
+from cairkan.claims import appointments
 from cairkan.members.models import Participant
 
 FACES = Path(__file__).parent / "fixtures" / "faces"

@@ -84,9 +84,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
                 return redirect("backoffice:calendar")
         status = 400
     rows = published(first_day=today, last_day=today + timedelta(days=SHOWN_DAYS))
-    return render(
-        request, "backoffice/calendar.html", {"form": form, "rows": rows}, status=status
-    )
+    return render(request, "backoffice/calendar.html", {"form": form, "rows": rows}, status=status)
 
 
 def _day(raw: str | None) -> date:

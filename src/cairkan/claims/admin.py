@@ -19,10 +19,10 @@ from cairkan.biometrics.admin import ReadOnlyAdmin
 from cairkan.claims.models import (
     Appointment,
     AppointmentCapacity,
-    Desk,
     Claim,
     ClaimDraft,
     ClaimEvent,
+    Desk,
     DocumentUpload,
 )
 from cairkan.claims.services import ClaimError, claim_transition

@@ -51,9 +51,7 @@ class MemberBooking:
     claim_public_id: object | None  # None: the face step's video call
 
 
-def member_bookings(
-    *, participant: Participant, claim: Claim | None = None
-) -> list[MemberBooking]:
+def member_bookings(*, participant: Participant, claim: Claim | None = None) -> list[MemberBooking]:
     """The member's open bookings, soonest first (only ``claim``'s, when given)."""
     appointments = Appointment.objects.filter(
         claim__participant=participant, state=Appointment.State.BOOKED

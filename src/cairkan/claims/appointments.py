@@ -356,7 +356,9 @@ def desk_for(kind: str) -> Desk:
         code, name = (
             ("video", "Meja video") if kind == AppointmentKind.VIDEO else ("loket", "Loket cabang")
         )
-        desk, _created = Desk.objects.get_or_create(code=code, defaults={"name": name, "kind": kind})
+        desk, _created = Desk.objects.get_or_create(
+            code=code, defaults={"name": name, "kind": kind}
+        )
     return desk
 
 
@@ -514,9 +516,12 @@ def reminders_send(*, now: datetime | None = None) -> int:
         unlocks = UnlockBooking.objects.filter(
             status=UnlockBooking.Status.BOOKED, **due
         ).select_related("participant__account")
-        for booking in [*appointments, *unlocks]:
+        due_bookings: list[Booking] = [*appointments, *unlocks]
+        for booking in due_bookings:
             participant = (
-                booking.claim.participant if isinstance(booking, Appointment) else booking.participant
+                booking.claim.participant
+                if isinstance(booking, Appointment)
+                else booking.participant
             )
             account = getattr(participant, "account", None)
             if account is None:

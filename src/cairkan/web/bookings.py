@@ -102,6 +102,7 @@ def claim_booking(request: HttpRequest, claim_id: Any) -> HttpResponse:
     )
     error = ""
     if request.method == "POST":
+        booked: Appointment | UnlockBooking
         try:
             starts_at = _starts_at(request.POST.get("starts_at", ""))
             if appointment is None:
@@ -114,7 +115,13 @@ def claim_booking(request: HttpRequest, claim_id: Any) -> HttpResponse:
             _booked_message(request, booked.starts_at)
             return redirect("claim_detail", claim_id=claim.public_id)
     current = appointment.starts_at if appointment else None
-    return _page(request, kind=kind, current=current, back=reverse("claim_detail", args=[claim.public_id]), error=error)
+    return _page(
+        request,
+        kind=kind,
+        current=current,
+        back=reverse("claim_detail", args=[claim.public_id]),
+        error=error,
+    )
 
 
 @require_POST
@@ -124,7 +131,9 @@ def claim_booking_cancel(request: HttpRequest, claim_id: Any) -> HttpResponse:
     appointment = claim.appointments.filter(state=Appointment.State.BOOKED).first()
     if appointment is not None:
         booking_cancel(booking=appointment, reason="cancelled by the member")
-        messages.success(request, _("Your appointment is cancelled. Choose a new time when it suits you."))
+        messages.success(
+            request, _("Your appointment is cancelled. Choose a new time when it suits you.")
+        )
     return redirect("claim_detail", claim_id=claim.public_id)
 
 
@@ -169,5 +178,7 @@ def face_booking_cancel(request: HttpRequest) -> HttpResponse:
     booking = _open_unlock(request)
     if booking is not None:
         booking_cancel(booking=booking, reason="cancelled by the member")
-        messages.success(request, _("Your appointment is cancelled. Choose a new time when it suits you."))
+        messages.success(
+            request, _("Your appointment is cancelled. Choose a new time when it suits you.")
+        )
     return redirect("account")

@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -417,7 +417,8 @@ def schedule(request: HttpRequest) -> HttpResponse:
     # Day first, then its times (issue 14.5): never every start of two weeks at once.
     chosen = draft.data.get("schedule", {})
     days, chosen_day, times = days_then_times(
-        appointments.free_slots(kind=kind), _day(request.POST.get("hari") or request.GET.get("hari"))
+        appointments.free_slots(kind=kind),
+        _day(request.POST.get("hari") or request.GET.get("hari")),
     )
     context = {
         "preview": preview,
