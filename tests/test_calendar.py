@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 import numpy as np
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -472,3 +473,14 @@ def test_a_claim_on_the_app_needs_no_appointment() -> None:
     assert client.post(f"/klaim/{claim.public_id}/jadwal/", {"starts_at": _free()[0].isoformat()})
     assert not Appointment.objects.exists()
     assert "Janji temu saya" not in client.get(f"/klaim/{claim.public_id}/").content.decode()
+
+
+def test_the_reminders_command_sends_each_reminder_once() -> None:
+    starts = _seats(seats=1)
+    siti = _member("6308055204890001", "Siti Rahmah", phone="+6281234500001")
+    appointments.book(claim=_claim(siti), kind="video", starts_at=starts[0])
+    # The booking starts within a day of a moment we pretend is now.
+    Appointment.objects.update(starts_at=timezone.now() + timedelta(hours=5))
+    call_command("appointment_reminders")
+    call_command("appointment_reminders")  # a retry, a second machine, a restart
+    assert len(_messages_to("+6281234500001")) == 1
