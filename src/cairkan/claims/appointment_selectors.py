@@ -191,12 +191,15 @@ def days_then_times(
 
 
 def claims_needing_booking(*, participant: Participant, claim: Claim | None = None) -> list[Claim]:
-    """The member's open claims on an assisted channel with no meeting booked (the
-    member cancelled it, or it ended): they need a new time before an officer can check."""
+    """The member's open claims on an assisted channel whose meeting was cancelled and not
+    booked again: they need a new time before an officer can check them. A claim that
+    never had one (filed at the counter with the officer) needs none."""
     claims = (
         Claim.objects.filter(participant=participant, status__in=OPEN_STATUSES)
         .exclude(channel=Channel.APP)
+        .filter(appointments__isnull=False)
         .exclude(appointments__state=Appointment.State.BOOKED)
+        .distinct()
     )
     if claim is not None:
         claims = claims.filter(pk=claim.pk)
