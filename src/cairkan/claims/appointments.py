@@ -347,6 +347,15 @@ def appointments_end(*, claim: Claim, reason: str) -> int:
     return ended
 
 
+def desk_open(*, code: str, name: str, kind: str, branch_code: str = "") -> Desk:
+    """A desk the calendar publishes seats for (the same code again finds it)."""
+    _check_kind(kind)
+    desk, _created = Desk.objects.get_or_create(
+        code=code, defaults={"name": name, "kind": kind, "branch_code": branch_code}
+    )
+    return desk
+
+
 def desk_for(kind: str) -> Desk:
     """The first desk of ``kind`` (the video desk, or the first branch counter), made if
     none exists yet: a fresh installation still has somewhere to publish seats."""
