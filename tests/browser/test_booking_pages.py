@@ -19,7 +19,7 @@ from cairkan.claims import appointments
 from cairkan.claims.models import Appointment, Claim
 from cairkan.members.models import Participant
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
