@@ -23,6 +23,7 @@ run: install
 	@# The payout sweeper pays approved claims with no broker (docs/payments.md); it
 	@# stops when the server does.
 	$(BIN)/cairkan payouts-sweep --loop --exit-with-parent & \
+	$(BIN)/cairkan appointment-reminders --loop --exit-with-parent & \
 	exec $(BIN)/gunicorn cairkan.config.wsgi --bind 127.0.0.1:$(PORT) \
 		--workers 2 --threads 4 --access-logfile - --error-logfile -
 

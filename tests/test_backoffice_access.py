@@ -22,6 +22,8 @@ PAGES = {
     "reconciliation": {"Penyelia", "Auditor"},
     "tax_report": {"Penyelia", "Auditor"},
     "counter": {"Petugas loket", "Verifikator", "Penyelia"},  # claims.file_on_behalf
+    "day": set(ROLES),  # the officers' day (claims.view_appointment)
+    "calendar": {"Penyelia"},  # publishing seats (claims.add_appointmentcapacity)
 }
 # Actions (POST) and who may take them.
 ACTIONS = {
@@ -41,7 +43,15 @@ def claim() -> Claim:
 
 
 def _url(name: str, claim: Claim) -> str:
-    if name in ("queue", "supervision", "reconciliation", "tax_report", "counter"):
+    if name in (
+        "queue",
+        "supervision",
+        "reconciliation",
+        "tax_report",
+        "counter",
+        "day",
+        "calendar",
+    ):
         return reverse(f"backoffice:{name}")
     if name == "document":
         return reverse("backoffice:document", args=[claim.documents.first().public_id])

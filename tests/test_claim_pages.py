@@ -245,6 +245,19 @@ def test_a_stale_version_shows_the_newest_answers() -> None:
     assert response.status_code == 302 and response["Location"] == "/klaim/"
 
 
+def free_times(client: Client, path: str = "/klaim/jadwal/") -> list[str]:
+    """The appointment page as a member uses it (issue 14.5): first the days with a free
+    seat, no time yet; then, for the first day chosen, that day's times only."""
+    page = client.get(path).content.decode()
+    assert 'name="starts_at"' not in page
+    days = re.findall(r"hari=(\d{4}-\d{2}-\d{2})", page)
+    assert days, page
+    page = client.get(f"{path}?hari={days[0]}").content.decode()
+    times = re.findall(r'name="starts_at" value="([^"]+)"', page)
+    assert times and {t[:10] for t in times} == {days[0]}, page
+    return times
+
+
 def test_above_the_limit_the_member_books_a_video_call_and_a_helper_is_recorded() -> None:
     client, retiree = member_client(RETIREE, "+6281234500009")
     helper = {"name": "Ahmad Fauzi", "relation": "child", "phone": "0813 4455 6677"}
@@ -254,13 +267,12 @@ def test_above_the_limit_the_member_books_a_video_call_and_a_helper_is_recorded(
     assert response.status_code == 400
     assert "Angka ke-9 NPWP ini adalah angka pemeriksa" in response.content.decode()
     post_step(client, "/klaim/rekening/", RETIREE_BANK, "/klaim/jadwal/")
-    page = client.get("/klaim/jadwal/").content.decode()
-    slots = re.findall(r'name="starts_at" value="([^"]+)"', page)
-    assert slots, page
+    slots = free_times(client)
     # Filing without a time is refused with the reason.
-    response = post_step(client, "/klaim/jadwal/", {"kind": "video"})
+    day_page = f"/klaim/jadwal/?hari={slots[0][:10]}"
+    response = post_step(client, day_page, {"kind": "video"})
     assert response.status_code == 400
-    post_step(client, "/klaim/jadwal/", {"kind": "video", "starts_at": slots[0]}, "/klaim/tinjau/")
+    post_step(client, day_page, {"kind": "video", "starts_at": slots[0]}, "/klaim/tinjau/")
     review = client.get("/klaim/tinjau/").content.decode()
     assert "Ahmad Fauzi" in review
     response = client.post("/klaim/tinjau/", {})
@@ -282,10 +294,9 @@ def test_a_full_slot_is_not_offered_and_cannot_be_taken() -> None:
     client, retiree = member_client(RETIREE, "+6281234500009")
     walk_to_review(client, retiree, "retirement", RETIREE_BANK)
     post_step(client, "/klaim/rekening/", RETIREE_BANK, "/klaim/jadwal/")
-    first = re.findall(
-        r'name="starts_at" value="([^"]+)"', client.get("/klaim/jadwal/").content.decode()
-    )[0]
-    post_step(client, "/klaim/jadwal/", {"kind": "video", "starts_at": first}, "/klaim/tinjau/")
+    first = free_times(client)[0]
+    day_page = f"/klaim/jadwal/?hari={first[:10]}"
+    post_step(client, day_page, {"kind": "video", "starts_at": first}, "/klaim/tinjau/")
     # Meanwhile two other members take both officers of that time.
     other = Claim.objects.bulk_create(
         [
@@ -311,8 +322,7 @@ def test_a_full_slot_is_not_offered_and_cannot_be_taken() -> None:
     response = client.post("/klaim/tinjau/", {})
     assert response["Location"] == "/klaim/jadwal/"
     assert not Claim.objects.filter(participant=retiree).exists()
-    page = client.get("/klaim/jadwal/").content.decode()
-    assert first not in page
+    assert first not in free_times(client)
 
 
 def test_needs_correction_round_trip_asks_only_for_what_the_officer_named() -> None:

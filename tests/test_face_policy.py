@@ -41,11 +41,10 @@ from cairkan.biometrics.services import (
     face_status,
     prompt_answer,
     unlock_after_cooling_off,
-    unlock_booking_create,
     unlock_by_officer,
     verification_submit,
-    video_slots,
 )
+from cairkan.claims import appointments
 from cairkan.members.models import Participant
 
 FACES = Path(__file__).parent / "fixtures" / "faces"
@@ -277,9 +276,9 @@ def test_cooling_off_opens_one_new_round_then_an_officer_must(enrolled) -> None:
         unlock_after_cooling_off(participant=enrolled)
     assert used.value.code == "self_unlock_used"
 
-    slot = video_slots()[0]
-    booking = unlock_booking_create(participant=enrolled, starts_at=slot)
-    assert unlock_booking_create(participant=enrolled, starts_at=slot) == booking  # double tap
+    slot = _video_seats(seats=2)[0]
+    booking = appointments.unlock_book(participant=enrolled, starts_at=slot)
+    assert appointments.unlock_book(participant=enrolled, starts_at=slot) == booking  # double tap
     officer = get_user_model().objects.create_user("petugas", password="x", is_staff=True)
     with pytest.raises(UnlockRefused) as no_note:
         unlock_by_officer(participant=enrolled, officer=officer, method="video_call", note=" ")
@@ -301,17 +300,32 @@ def test_cooling_off_opens_one_new_round_then_an_officer_must(enrolled) -> None:
     assert unlocked.last().acting_user == officer
 
 
-def test_video_slots_are_working_days_and_respect_capacity(enrolled, settings) -> None:
-    settings.CAIRKAN_FACE_POLICY = {"video_slot_capacity": 1}
-    slots = video_slots()
+def _video_seats(*, seats: int) -> list:
+    """The video desk's published starts over the next working days (the one calendar)."""
+    appointments.publish_capacity(
+        first_day=timezone.localdate() + timedelta(days=1),
+        working_days=5,
+        kind="video",
+        hours=(8, 15),
+        seats=seats,
+    )
+    return [s.starts_at for s in appointments.free_slots(kind="video")]
+
+
+def test_video_calls_take_seats_from_the_officers_calendar(enrolled) -> None:
+    slots = _video_seats(seats=1)
     assert all(timezone.localtime(s).weekday() < 5 for s in slots)
     assert {timezone.localtime(s).hour for s in slots} == set(range(8, 16))
+    with pytest.raises(UnlockRefused) as not_locked:
+        appointments.unlock_book(participant=enrolled, starts_at=slots[0])
+    assert not_locked.value.code == "not_locked"
     lock(enrolled)
-    unlock_booking_create(participant=enrolled, starts_at=slots[0])
-    assert slots[0] not in video_slots()
+    booking = appointments.unlock_book(participant=enrolled, starts_at=slots[0])
+    assert booking.capacity.desk.kind == "video"
+    assert slots[0] not in [s.starts_at for s in appointments.free_slots(kind="video")]
     with pytest.raises(UnlockRefused) as not_offered:
         UnlockBooking.objects.all().delete()
-        unlock_booking_create(participant=enrolled, starts_at=slots[0].replace(minute=7))
+        appointments.unlock_book(participant=enrolled, starts_at=slots[0].replace(minute=7))
     assert not_offered.value.code == "slot_unavailable"
 
 

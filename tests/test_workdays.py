@@ -15,7 +15,6 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from cairkan.biometrics.services import video_slots
 from cairkan.claims import appointments
 from cairkan.claims.models import AppointmentCapacity, AppointmentKind, Claim
 from cairkan.claims.services import payment_due
@@ -140,13 +139,13 @@ def test_capacity_is_never_published_on_cuti_bersama(kind) -> None:
         first_day=date(2026, 12, 23), working_days=3, kind=kind, hours=(8, 15), seats=2
     )
 
-    days = list(AppointmentCapacity.objects.filter(kind=kind).values_list("day", flat=True))
+    days = list(AppointmentCapacity.objects.filter(desk__kind=kind).values_list("day", flat=True))
     assert days == [date(2026, 12, 23), date(2026, 12, 28), date(2026, 12, 29)]
 
 
 def _capacity(day: date, kind: str = AppointmentKind.VIDEO) -> None:
     AppointmentCapacity.objects.create(
-        day=day, kind=kind, first_start=time(8), last_start=time(9), seats=1
+        day=day, desk=appointments.desk_for(kind), first_start=time(8), last_start=time(9), seats=1
     )
 
 
@@ -187,14 +186,19 @@ def test_booking_a_closed_day_is_refused() -> None:
 
 
 def test_video_calls_to_open_the_face_step_skip_cuti_bersama_and_closures() -> None:
+    """The face step's video calls are seats of the one calendar: published on working
+    days only, and a day closed afterwards offers none."""
     now = datetime(2026, 12, 22, 10, 0, tzinfo=WITA)
+    appointments.publish_capacity(
+        first_day=date(2026, 12, 23), working_days=3, kind="video", hours=(8, 15), seats=2
+    )
 
-    days = {timezone.localdate(s) for s in video_slots(now=now, days=3)}
+    days = {timezone.localdate(s.starts_at) for s in appointments.free_slots(kind="video", now=now)}
     assert days == {date(2026, 12, 23), date(2026, 12, 28), date(2026, 12, 29)}
 
     Closure.objects.create(first_day=date(2026, 12, 28), last_day=date(2026, 12, 28), reason="x")
-    days = {timezone.localdate(s) for s in video_slots(now=now, days=3)}
-    assert days == {date(2026, 12, 23), date(2026, 12, 29), date(2026, 12, 30)}
+    days = {timezone.localdate(s.starts_at) for s in appointments.free_slots(kind="video", now=now)}
+    assert days == {date(2026, 12, 23), date(2026, 12, 29)}
 
 
 def test_only_the_calendar_reads_the_holidays_package() -> None:

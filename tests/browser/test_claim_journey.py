@@ -234,6 +234,11 @@ def test_an_above_limit_claim_books_a_video_call(page: Page, live_server: LiveSe
         page.get_by_role("link", name=id_text("Continue my claim")).click()
     expect(page).to_have_url(re.compile(r"/klaim/jadwal/$"))
     check_page(page, "claim: appointment", violations)
+    # A day first (only days with a free seat), then that day's times (issue 14.5).
+    assert page.locator("input[name=starts_at]").count() == 0
+    with page.expect_navigation():
+        page.locator("ul.days a").first.click()
+    check_page(page, "claim: appointment, the day's times", violations)
     first = page.locator("input[name=starts_at]").first
     chosen = first.get_attribute("value")
     first.check()

@@ -392,3 +392,8 @@ class ReviewEventCounts:
             taken=events.filter(action=ReviewEvent.Action.TAKEN).count(),
             released=events.filter(action=ReviewEvent.Action.RELEASED).count(),
         )
+
+
+def members_visible_to(user: Any) -> QuerySet[Participant]:
+    """The members whose records ``user`` may read: their branches' (all with the right)."""
+    return Participant.objects.filter(_members_of(user)).distinct()

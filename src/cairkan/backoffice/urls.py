@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cairkan.backoffice import counter, payments, signin, views
+from cairkan.backoffice import calendar, counter, payments, signin, views
 
 app_name = "backoffice"
 
@@ -20,6 +20,8 @@ urlpatterns = [
     path("klaim/<uuid:claim_id>/perbaikan/", views.correction, name="correction"),
     path("klaim/<uuid:claim_id>/eskalasi/", views.escalate, name="escalate"),
     path("penyelia/", views.supervision, name="supervision"),
+    path("kalender/", calendar.calendar, name="calendar"),
+    path("hari/", calendar.day, name="day"),
     path("rekonsiliasi/", payments.reconciliation, name="reconciliation"),
     path("pajak/", payments.tax_report, name="tax_report"),
     path("dokumen/<uuid:upload_id>/", views.document, name="document"),

@@ -188,7 +188,8 @@ class UnlockMethod(models.TextChoices):
 
 
 class UnlockBooking(models.Model):
-    """A member's booked video call with an officer to open the face step."""
+    """A member's booked video call with an officer to open the face step; its seat
+    comes from the one officers' calendar (``capacity``)."""
 
     class Status(models.TextChoices):
         BOOKED = "booked", _("booked")
@@ -204,6 +205,19 @@ class UnlockBooking(models.Model):
     )
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The seat it holds on the one officers' calendar (claims.AppointmentCapacity, named
+    # by string: the calendar's services in cairkan.claims take the seat, this app only
+    # keeps it). Null only for bookings older than the calendar.
+    capacity = models.ForeignKey(
+        "claims.AppointmentCapacity",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Reminders go once each, set with the outbox message (claims.appointments).
+    reminded_day_before_at = models.DateTimeField(null=True, blank=True)
+    reminded_hour_before_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("unlock video call")
@@ -217,21 +231,6 @@ class UnlockBooking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_id} {self.starts_at:%Y-%m-%d %H:%M} {self.status}"
-
-
-class UnlockSlot(models.Model):
-    """One offered start of the unlock video calls: the shared row every booking of that
-    start locks first, so two members cannot both take its last seat. The seats taken are
-    the bookings themselves, counted under the lock."""
-
-    starts_at = models.DateTimeField(unique=True)
-
-    class Meta:
-        verbose_name = _("unlock video call start")
-        verbose_name_plural = _("unlock video call starts")
-
-    def __str__(self) -> str:
-        return f"{self.starts_at:%Y-%m-%d %H:%M}"
 
 
 class FaceEvent(models.Model):

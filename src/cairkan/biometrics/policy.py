@@ -18,9 +18,8 @@ class Policy:
     # A prompt's frames are refused until this long after it was shown: a person needs a
     # moment to read it and move; a script answering at once did not wait for it.
     prompt_min: timedelta = timedelta(seconds=1)
-    video_slot_minutes: int = 30
-    video_slot_capacity: int = 2  # officers free per slot
-    video_hours: tuple[int, int] = (8, 15)  # first and last start hour, local time
+    # Video calls to open a locked step take their seats from the officers' calendar
+    # (claims.AppointmentCapacity), published per day and desk, not from this policy.
 
 
 def policy() -> Policy:
@@ -28,6 +27,6 @@ def policy() -> Policy:
     for name in ("cooling_off", "challenge_ttl", "prompt_min"):
         if name in raw and not isinstance(raw[name], timedelta):
             raw[name] = timedelta(seconds=float(raw[name]))
-    if "video_hours" in raw:
-        raw["video_hours"] = tuple(raw["video_hours"])
+    for retired in ("video_slot_minutes", "video_slot_capacity", "video_hours"):
+        raw.pop(retired, None)  # an older setting: the calendar publishes these now
     return Policy(**raw)

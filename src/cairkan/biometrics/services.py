@@ -46,15 +46,12 @@ from cairkan.biometrics.models import (
     Purpose,
     UnlockBooking,
     UnlockMethod,
-    UnlockSlot,
 )
 from cairkan.biometrics.policy import policy
 from cairkan.members.models import Participant
-from cairkan.workdays.selectors import working_days_from
 
 # Liveness reasons that mean the capture could not be judged (coach, do not count).
 UNJUDGED_LIVENESS = ("too_few_frames", "no_face", "multiple_faces")
-VIDEO_DAYS_AHEAD = 5  # working days on which a locked-out member may book a video call
 # Frames one prompt may bring: the camera page sends 1 looking straight and 2 per step;
 # the photo form 1. Counted before any is read, so a flood costs nothing (issue 9 M4).
 MAX_PROMPT_FRAMES = 4
@@ -707,43 +704,13 @@ def unlock_by_officer(*, participant: Participant, officer: Any, method: str, no
         ).update(status=UnlockBooking.Status.DONE, officer=officer, note=note.strip())
 
 
-def _video_starts(now: datetime | None, days: int) -> list[datetime]:
-    """Every video-call start on the next ``days`` working days, free or not."""
-    rules = policy()
-    today = timezone.localdate(now or timezone.now())
-    first_hour, last_hour = rules.video_hours
-    per_day = (last_hour - first_hour) * 60 // rules.video_slot_minutes + 1
-    starts: list[datetime] = []
-    for day in working_days_from(today + timedelta(days=1), days):
-        opening = timezone.make_aware(datetime(day.year, day.month, day.day, first_hour))
-        starts += [
-            opening + timedelta(minutes=rules.video_slot_minutes * i) for i in range(per_day)
-        ]
-    return starts
-
-
-def _seats_taken(starts: list[datetime]) -> dict[datetime, int]:
-    taken: dict[datetime, int] = {}
-    for starts_at in UnlockBooking.objects.filter(
-        status=UnlockBooking.Status.BOOKED, starts_at__in=starts
-    ).values_list("starts_at", flat=True):
-        taken[starts_at] = taken.get(starts_at, 0) + 1
-    return taken
-
-
-def video_slots(*, now: datetime | None = None, days: int = VIDEO_DAYS_AHEAD) -> list[datetime]:
-    """Free video-call starts on the next ``days`` working days (officers' capacity)."""
-    starts = _video_starts(now, days)
-    taken = _seats_taken(starts)
-    return [s for s in starts if taken.get(s, 0) < policy().video_slot_capacity]
-
-
-def unlock_booking_create(*, participant: Participant, starts_at: datetime) -> UnlockBooking:
-    """Book a video call; a second tap returns the same booking.
-
-    The seats are counted under a lock on the start's shared ``UnlockSlot`` row: the
-    member's own FaceStep lock does not stop another member taking the same last seat.
-    """
+def unlock_booking_create(
+    *, participant: Participant, starts_at: datetime, capacity_id: int
+) -> UnlockBooking:
+    """Record a video call booked to open the locked face step; a second tap returns the
+    same booking. The seat comes from the officers' calendar: call this through
+    ``cairkan.claims.appointments.unlock_book``, which holds the lock on the calendar's
+    capacity row (``capacity_id``) while the seat is counted and this booking is made."""
     with transaction.atomic():
         step = _locked_step(participant)
         if step.locked_at is None:
@@ -753,13 +720,9 @@ def unlock_booking_create(*, participant: Participant, starts_at: datetime) -> U
         ).first()
         if existing:
             return existing
-        if starts_at not in _video_starts(None, VIDEO_DAYS_AHEAD):
-            raise UnlockRefused("slot_unavailable")
-        UnlockSlot.objects.bulk_create([UnlockSlot(starts_at=starts_at)], ignore_conflicts=True)
-        UnlockSlot.objects.select_for_update().get(starts_at=starts_at)
-        if _seats_taken([starts_at]).get(starts_at, 0) >= policy().video_slot_capacity:
-            raise UnlockRefused("slot_unavailable")
-        booking = UnlockBooking.objects.create(participant=participant, starts_at=starts_at)
+        booking = UnlockBooking.objects.create(
+            participant=participant, starts_at=starts_at, capacity_id=capacity_id
+        )
         _event(
             participant,
             FaceEvent.Kind.UNLOCK_BOOKED,

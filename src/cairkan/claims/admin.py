@@ -23,6 +23,7 @@ from cairkan.claims.models import (
     ClaimDraft,
     ClaimEvent,
     CounterConsent,
+    Desk,
     DocumentUpload,
 )
 from cairkan.claims.services import ClaimError, claim_transition
@@ -216,18 +217,26 @@ class CounterConsentAdmin(ReadOnlyAdmin[CounterConsent]):
 class AppointmentCapacityAdmin(admin.ModelAdmin[AppointmentCapacity]):
     """Where officers publish the video-call and counter hours members can book."""
 
-    list_display = ["day", "kind", "first_start", "last_start", "slot_minutes", "seats"]
-    list_filter = ["kind"]
+    list_display = ["day", "desk", "first_start", "last_start", "slot_minutes", "seats"]
+    list_filter = ["desk__kind", "desk"]
     date_hierarchy = "day"
+
+
+@admin.register(Desk)
+class DeskAdmin(admin.ModelAdmin[Desk]):
+    """The video desk and the branch counters the calendar publishes seats for."""
+
+    list_display = ["name", "code", "kind", "branch_code"]
+    list_filter = ["kind"]
 
 
 @admin.register(Appointment)
 class AppointmentAdmin(admin.ModelAdmin[Appointment]):
-    list_display = ["starts_at", "kind", "claim", "state"]
-    list_filter = ["kind", "state"]
+    list_display = ["starts_at", "kind", "purpose", "claim", "state"]
+    list_filter = ["kind", "purpose", "state"]
     date_hierarchy = "starts_at"
-    readonly_fields = ["claim", "capacity", "kind", "starts_at", "created_at"]
-    fields = ["claim", "kind", "starts_at", "state", "capacity", "created_at"]
+    readonly_fields = ["claim", "capacity", "kind", "purpose", "starts_at", "created_at"]
+    fields = ["claim", "kind", "purpose", "starts_at", "state", "capacity", "created_at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # booked by members from published capacity

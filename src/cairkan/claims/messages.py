@@ -136,6 +136,20 @@ MESSAGES = {
     "slot_unavailable": _("That time is no longer free. Choose another one."),
     "slot_required": _("Choose one of the free times."),
     "appointment_kind_unknown": _("Choose a video call or a branch visit."),
+    # The officers' calendar (claims.appointments).
+    "appointment_not_open": _("This appointment is no longer booked. Choose a new time."),
+    "appointment_past": _("This appointment has already started and cannot be moved."),
+    "appointment_not_needed": _("This claim needs no appointment with an officer."),
+    "appointment_purpose_unknown": _("This kind of appointment is unknown."),
+    "capacity_closed_day": _("The office is closed that day: publish a working day."),
+    "capacity_past_day": _("That day has passed: publish today or a later day."),
+    "capacity_seats_range": _("Officers at a time must be from 1 to 50."),
+    "capacity_slot_range": _("Minutes per appointment must be from 5 to 240."),
+    "capacity_starts_ordered": _("The last start cannot be before the first start."),
+    "capacity_below_bookings": _(
+        "Members already booked times this change would remove or overfill. Keep those times and seats."
+    ),
+    "desk_unknown": _("Choose one of the desks."),
     "helper_name_required": _("Write the helper's full name."),
     "helper_relation_unknown": _("Choose how the helper is related to the member."),
     "phone_invalid": _("Write an Indonesian mobile number, for example 0812 3456 7890."),

@@ -270,12 +270,50 @@ class AppointmentKind(models.TextChoices):
     BRANCH = "branch", _("appointment at the branch office")
 
 
+class AppointmentPurpose(models.TextChoices):
+    """Why a member meets an officer: every purpose takes its seat from the one calendar."""
+
+    FACE_UNLOCK = "face_unlock", _("face step unlock")
+    CLAIM_VERIFICATION = "claim_verification", _("claim verification")
+    ASSISTED_CLAIM = "assisted_claim", _("claim filed with an officer")
+
+
+class Desk(models.Model):
+    """Where officers meet members: the video desk, or one branch office's counter.
+
+    Kept here, not in the back office: the calendar and its bookings (claims, the face
+    step) sit below ``cairkan.backoffice`` in the layers, so a counter names its branch
+    by the back office's ``Branch.code`` (``branch_code``) instead of a foreign key."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=8, choices=AppointmentKind.choices)
+    branch_code = models.SlugField(
+        _("branch office code"),
+        max_length=20,
+        blank=True,
+        help_text=_("For a counter: the code of its branch office."),
+    )
+
+    class Meta:
+        verbose_name = _("desk")
+        verbose_name_plural = _("desks")
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class AppointmentCapacity(models.Model):
-    """Officers' published capacity for one day: appointments start every ``slot_minutes``
-    from ``first_start`` to ``last_start``, ``seats`` at a time. Staff publish it."""
+    """The one officers' calendar: seats published for one day at one desk. Meetings
+    start every ``slot_minutes`` from ``first_start`` to ``last_start``, ``seats`` at a
+    time, for every purpose (claim verification, assisted claim, face unlock). A seat is
+    taken under a lock on this row (``claims.appointments``)."""
 
     day = models.DateField(_("day"))
-    kind = models.CharField(_("kind"), max_length=8, choices=AppointmentKind.choices)
+    desk = models.ForeignKey(
+        Desk, on_delete=models.PROTECT, related_name="capacities", verbose_name=_("desk")
+    )
     first_start = models.TimeField(_("first start"))
     last_start = models.TimeField(_("last start"))
     slot_minutes = models.PositiveSmallIntegerField(_("minutes per appointment"), default=30)
@@ -284,9 +322,9 @@ class AppointmentCapacity(models.Model):
     class Meta:
         verbose_name = _("published capacity")
         verbose_name_plural = _("published capacity")
-        ordering = ["day", "kind"]
+        ordering = ["day", "desk"]
         constraints = [
-            models.UniqueConstraint(fields=["day", "kind"], name="one_capacity_per_day_and_kind"),
+            models.UniqueConstraint(fields=["day", "desk"], name="one_capacity_per_day_and_desk"),
             models.CheckConstraint(
                 condition=Q(first_start__lte=models.F("last_start")), name="capacity_starts_ordered"
             ),
@@ -294,11 +332,16 @@ class AppointmentCapacity(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.day} {self.kind} x{self.seats}"
+        return f"{self.day} {self.desk_id} x{self.seats}"
+
+    @property
+    def kind(self) -> str:
+        return str(self.desk.kind)
 
 
 class Appointment(models.Model):
-    """The video verification or branch visit a claim on the assisted channels needs."""
+    """A claim's meeting with an officer: the video verification or branch visit a
+    claim on the assisted channels needs, or a claim filed with an officer."""
 
     class State(models.TextChoices):
         BOOKED = "booked", _("booked")
@@ -309,9 +352,18 @@ class Appointment(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="appointments")
     capacity = models.ForeignKey(AppointmentCapacity, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=8, choices=AppointmentKind.choices)
+    purpose = models.CharField(
+        max_length=20,
+        choices=AppointmentPurpose.choices,
+        default=AppointmentPurpose.CLAIM_VERIFICATION,
+    )
     starts_at = models.DateTimeField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.BOOKED)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Reminders go once each (claims.appointments.reminders_send): set in the transaction
+    # that writes the message to the outbox.
+    reminded_day_before_at = models.DateTimeField(null=True, blank=True)
+    reminded_hour_before_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("appointment")
@@ -321,6 +373,9 @@ class Appointment(models.Model):
             models.UniqueConstraint(
                 fields=["claim"], condition=Q(state="booked"), name="one_open_appointment_per_claim"
             ),
+        ]
+        indexes = [
+            models.Index(fields=["capacity", "starts_at"], name="appointment_seat"),
         ]
 
     def __str__(self) -> str:

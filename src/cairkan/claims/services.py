@@ -656,6 +656,7 @@ def claim_transition(
         locked.rejection_code = rejection_code
         locked.save(update_fields=["status", "correction_fields", "rejection_code"])
         _event(locked, previous, to_status, actor=actor, acting_user=acting_user, reason=reason)
+        appointments.appointments_end(claim=locked, reason=reason)  # its seat is free again
         _notify(locked)
     return locked
 

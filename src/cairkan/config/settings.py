@@ -234,7 +234,12 @@ CELERY_BEAT_SCHEDULE: dict[str, Any] = {
     "payouts-sweep": {
         "task": "cairkan.payouts.tasks.sweep_payouts",
         "schedule": env.float("CAIRKAN_PAYOUT_SWEEP_SECONDS", default=5.0),
-    }
+    },
+    # The day-before and hour-before reminders of appointments (each sent once).
+    "appointment-reminders": {
+        "task": "cairkan.claims.tasks.send_appointment_reminders",
+        "schedule": 60.0,
+    },
 }
 
 # --- Notifications ----------------------------------------------------------------------

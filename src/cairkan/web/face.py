@@ -59,10 +59,9 @@ from cairkan.biometrics.services import (
     frames_count_check,
     prompt_answer,
     unlock_after_cooling_off,
-    unlock_booking_create,
     verification_submit,
-    video_slots,
 )
+from cairkan.claims.appointments import free_slots, unlock_book
 from cairkan.claims.drafts import DraftConflict, draft_for, draft_save
 from cairkan.integrations import loading
 from cairkan.integrations.registry.base import (
@@ -541,7 +540,7 @@ def face_locked(request: HttpRequest) -> HttpResponse:
                 starts_at = datetime.fromisoformat(raw)
             except ValueError:
                 raise UnlockRefused("no_slot") from None
-            booking = unlock_booking_create(participant=participant, starts_at=starts_at)
+            booking = unlock_book(participant=participant, starts_at=starts_at)
             when = timezone.localtime(booking.starts_at)
             messages.success(
                 request,
@@ -561,7 +560,7 @@ def face_locked(request: HttpRequest) -> HttpResponse:
         "locked_message": str(LOCKED) % {"count": policy().max_failures},
         "status": status,
         "booking_at": timezone.localtime(open_booking.starts_at) if open_booking else None,
-        "days": [] if open_booking else _slot_days(video_slots()),
+        "days": [] if open_booking else _slot_days([s.starts_at for s in free_slots(kind="video")]),
         "office": OFFICE,
         "error": error,
         "logged_in": member_account(request) is not None,

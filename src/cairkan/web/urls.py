@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from cairkan.web import claim_status, face, heirs, members, pwa, settings_pages, uploads, wizard
+from cairkan.web import (
+    bookings,
+    claim_status,
+    face,
+    heirs,
+    members,
+    pwa,
+    settings_pages,
+    uploads,
+    wizard,
+)
 
 urlpatterns = [
     # The installable app (issue 14.8): at the root, so the worker's scope is the site.
@@ -24,6 +34,8 @@ urlpatterns = [
     path("wajah/kirim/", face.face_submit, name="face_submit"),
     path("wajah/kualitas/", face.face_quality, name="face_quality"),
     path("wajah/terkunci/", face.face_locked, name="face_locked"),
+    path("wajah/jadwal/", bookings.face_booking, name="face_booking"),
+    path("wajah/jadwal/batal/", bookings.face_booking_cancel, name="face_booking_cancel"),
     path("tampilan/teks/", settings_pages.text_size, name="text_size"),
     # The claim wizard, one question per screen.
     path("klaim/", wizard.start, name="claim_start"),
@@ -39,6 +51,12 @@ urlpatterns = [
     # After filing.
     path("klaim/status/", claim_status.claim_list, name="claim_list"),
     path("klaim/<uuid:claim_id>/", claim_status.claim_detail, name="claim_detail"),
+    path("klaim/<uuid:claim_id>/jadwal/", bookings.claim_booking, name="claim_booking"),
+    path(
+        "klaim/<uuid:claim_id>/jadwal/batal/",
+        bookings.claim_booking_cancel,
+        name="claim_booking_cancel",
+    ),
     path("klaim/<uuid:claim_id>/perbaiki/", claim_status.claim_fix, name="claim_fix"),
     path("klaim/<uuid:claim_id>/bukti-potong/", claim_status.claim_tax_slip, name="claim_tax_slip"),
     # An heir's death claim for a deceased member (no account: the session holds the draft).

@@ -9,6 +9,7 @@ confirm button carries the draft's idempotency key: a double tap files one claim
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
 from functools import wraps
 from typing import Any
 
@@ -16,7 +17,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -26,6 +27,7 @@ from cairkan.accounts.models import MemberAccount
 from cairkan.accounts.selectors import verified_participant
 from cairkan.biometrics.models import Purpose
 from cairkan.claims import appointments, drafts
+from cairkan.claims.appointment_selectors import days_then_times
 from cairkan.claims.documents import UploadError, upload_whole
 from cairkan.claims.messages import (
     CHANNEL_LABELS,
@@ -387,6 +389,13 @@ def bank(request: HttpRequest) -> HttpResponse:
     return _form_step(request, "bank", form, "bank.html", extra)
 
 
+def _day(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw or "")
+    except ValueError:
+        return None  # no day, or a mistyped one: the page asks for a day
+
+
 @wizard_screen
 def schedule(request: HttpRequest) -> HttpResponse:
     draft: ClaimDraft = request.draft  # type: ignore[attr-defined]
@@ -406,16 +415,19 @@ def schedule(request: HttpRequest) -> HttpResponse:
             return response
     elif request.method == "POST":
         error = claim_message("slot_required")
-    free = appointments.free_slots(kind=kind)
-    days: dict[Any, list[tuple[str, str]]] = {}
-    for slot in free:
-        local = timezone.localtime(slot.starts_at)
-        days.setdefault(local.date(), []).append((local.isoformat(), local.strftime("%H.%M")))
+    # Day first, then its times (issue 14.5): never every start of two weeks at once.
     chosen = draft.data.get("schedule", {})
+    days, chosen_day, times = days_then_times(
+        appointments.free_slots(kind=kind),
+        _day(request.POST.get("hari") or request.GET.get("hari")),
+    )
     context = {
         "preview": preview,
         "kind": kind,
-        "days": list(days.items()),
+        "days": days,
+        "chosen_day": chosen_day,
+        "times": times,
+        "day_query": f"jenis={kind}&",
         "chosen": chosen.get("starts_at", ""),
         "error": error,
         "channel_label": CHANNEL_LABELS[preview.channel],

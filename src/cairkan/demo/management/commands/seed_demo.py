@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from cairkan.claims.appointments import publish_capacity
+from cairkan.claims.appointments import desk_open, publish_capacity
 from cairkan.claims.models import Claim
 from cairkan.demo import loader, workday
 from cairkan.demo.heirs import HEIRS
@@ -188,10 +188,16 @@ class Command(BaseCommand):
         publish it: video calls 08.00-15.00 with two officers, the counter 08.00-14.00
         with three."""
         first = as_of + timedelta(days=1)
+        # The desks of the one officers' calendar: the video desk, and the counter at the
+        # Mall Pelayanan Publik Amuntai (the back office's demo branch "amuntai").
+        video = desk_open(code="video", name="Meja video", kind="video")
+        counter = desk_open(
+            code="loket-amuntai", name="Loket MPP Amuntai", kind="branch", branch_code="amuntai"
+        )
         made = publish_capacity(
-            first_day=first, working_days=10, kind="video", hours=(8, 15), seats=2
+            first_day=first, working_days=10, kind="video", hours=(8, 15), seats=2, desk=video
         ) + publish_capacity(
-            first_day=first, working_days=10, kind="branch", hours=(8, 14), seats=3
+            first_day=first, working_days=10, kind="branch", hours=(8, 14), seats=3, desk=counter
         )
         if made:
             self.stdout.write(f"Published {made} days of officers' appointment capacity.")
