@@ -43,6 +43,7 @@ _VERIFIER = [
     "biometrics.view_faceattempt",
     "biometrics.view_faceenrolment",
     "biometrics.unlock_face_step",  # after checking the e-KTP in a video call
+    "biometrics.decide_face_review",  # a borderline face check: the member's face or not
     "screening.view_screeningresult",  # why screening sent a claim to a person
     "backoffice.escalate_claim",
 ]

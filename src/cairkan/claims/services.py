@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cairkan.audit.services import audit_record
-from cairkan.biometrics.models import FaceAttempt, Outcome
+from cairkan.biometrics.selectors import claim_face_passed
 from cairkan.claims import appointments, drafts
 from cairkan.claims.models import (
     OPEN_STATUSES,
@@ -333,13 +333,8 @@ def _file(
     if Claim.objects.filter(participant=participant, status__in=OPEN_STATUSES).exists():
         raise ClaimError("claim_in_progress")
     npwp = _checked_npwp(request.npwp)
-    face_ok = FaceAttempt.objects.filter(
-        participant=participant,
-        purpose="claim",
-        outcome=Outcome.PASSED,
-        created_at__gte=now - FACE_VALID_FOR,
-    ).exists()
-    if not face_ok:
+    # A pass now, or a borderline result a verifier accepted (biometrics decides which).
+    if not claim_face_passed(participant=participant, now=now, valid_for=FACE_VALID_FOR):
         raise ClaimError("face_required")
     preview = claim_preview(participant=participant, request=request, now=now)
     case, decision = preview.case, preview.decision
