@@ -880,7 +880,7 @@ def desk_unlock(
         locked.status = DeskCheck.Status.UNLOCKED
         locked.save()
         if locked.booking is not None:
-            UnlockBooking.objects.filter(pk=locked.booking_id).update(
+            UnlockBooking.objects.filter(pk=locked.booking.pk).update(
                 status=UnlockBooking.Status.DONE, officer=officer, note=note[:500]
             )
         # A walk-in no longer needs the call booked: its seat goes back.
@@ -913,7 +913,7 @@ def desk_refuse(
         locked.reason = reason
         locked.save()
         if locked.booking is not None:
-            UnlockBooking.objects.filter(pk=locked.booking_id).update(
+            UnlockBooking.objects.filter(pk=locked.booking.pk).update(
                 status=UnlockBooking.Status.DECLINED, officer=officer, note=reason
             )
         _event(
