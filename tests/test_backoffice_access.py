@@ -72,6 +72,7 @@ def _url(name: str, claim: Claim) -> str:
         "tax_report",
         "face_desk",
         "face_reviews",
+        "face_check_start",
     ):
         return reverse(f"backoffice:{name}")
     if name == "document":
