@@ -614,6 +614,55 @@ def face_check_pass_for_demo(*, participant: Participant) -> FaceAttempt:
     return attempt
 
 
+def face_desk_for_demo(
+    *, locked: Sequence[Participant], borderline: Participant, frame: bytes
+) -> bool:
+    """The face desk's demo (``cairkan seed-demo``): members whose face step is locked
+    after three counted failures and one borderline claim check waiting for a verifier,
+    recorded without a camera. Demo data only: refused with ``CAIRKAN_ENV=production``;
+    each event says it was made up. Once the desk has been used it is left as it is."""
+    if settings.PRODUCTION:
+        raise FaceError("demo_only")
+    if DeskCheck.objects.exists() or FaceReview.objects.exists():
+        return False
+    now = timezone.now()
+    with transaction.atomic():
+        for participant in locked:
+            step = _locked_step(participant)
+            step.counted_failures, step.locked_at = policy().max_failures, now
+            step.save()
+            _event(
+                participant,
+                FaceEvent.Kind.LOCKED,
+                "three counted failures recorded for the demo data, without a camera",
+                actor="system",
+            )
+        challenge = LivenessChallenge.objects.create(
+            participant=borderline,
+            purpose=Purpose.CLAIM,
+            steps=["turn_left"],
+            expires_at=now + timedelta(minutes=2),
+            used_at=now,
+        )
+        attempt = FaceAttempt.objects.create(
+            participant=borderline,
+            challenge=challenge,
+            purpose=Purpose.CLAIM,
+            outcome=Outcome.REVIEW,
+            liveness_reason="ok",
+            distance=0.55,
+        )
+        review = FaceReview.objects.create(attempt=attempt, participant=borderline, frame=frame)
+        _event(
+            borderline,
+            FaceEvent.Kind.REVIEW_REQUESTED,
+            "borderline claim check recorded for the demo data, without a camera",
+            actor="system",
+            review=str(review.public_id),
+        )
+    return True
+
+
 def face_step_reset_unowned(*, participant: Participant, reason: str) -> None:
     """An unenrolled account was replaced: the failures and the lock its holder caused
     (and a video call booked in its name) are not the new holder's. Once a face is
