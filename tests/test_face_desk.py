@@ -54,7 +54,7 @@ def member(db) -> Participant:
         mother_maiden_name="Aminah",
     )
     employer = Employer.objects.create(
-        registration_number="NPP63080001", name="PT Sawit Amuntai", district_code="63.08.05"
+        registration_number="63080001", name="PT Sawit Amuntai", district_code="63.08.05"
     )
     membership = Membership.objects.create(
         kpj="12345678901", participant=person, employer=employer, start_date=date(2015, 3, 1)

@@ -873,7 +873,11 @@ class Checklist:
 
 def _open_check(check: DeskCheck, now: datetime) -> DeskCheck:
     """The check's row locked, still open, and its call's time come."""
-    locked = DeskCheck.objects.select_for_update().select_related("booking").get(pk=check.pk)
+    # Only the check's own row: its booking may be none (an outer join PostgreSQL will
+    # not lock), and the booking's seat is the calendar's business.
+    locked = (
+        DeskCheck.objects.select_for_update(of=("self",)).select_related("booking").get(pk=check.pk)
+    )
     if locked.status != DeskCheck.Status.OPEN:
         raise UnlockRefused("check_closed")
     # The call must have happened: nothing is decided before the booked start.
@@ -998,7 +1002,11 @@ def desk_refusal_latest(*, participant: Participant) -> DeskCheck | None:
 
 
 def _pending_review(review: FaceReview) -> FaceReview:
-    locked = FaceReview.objects.select_for_update().select_related("attempt").get(pk=review.pk)
+    locked = (
+        FaceReview.objects.select_for_update(of=("self",))
+        .select_related("attempt")
+        .get(pk=review.pk)
+    )
     if locked.status != FaceReview.Status.PENDING:
         raise UnlockRefused("review_decided")
     return locked
