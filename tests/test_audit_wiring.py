@@ -16,9 +16,10 @@ from cairkan.accounts import services as accounts
 from cairkan.accounts.models import MemberAccount
 from cairkan.api.services import token_issue, token_revoke
 from cairkan.audit.models import AuditEntry
-from cairkan.biometrics.services import unlock_by_officer
+from cairkan.biometrics.services import Checklist, desk_check_start, desk_unlock
 from cairkan.claims.services import ClaimError, claim_correct, claim_transition
 from cairkan.members.models import Participant
+from staff_users import staff_user  # type: ignore[import-not-found]
 from test_api import PASSWORD, rina  # type: ignore[import-not-found]  # noqa: F401
 from test_claims import RINA, RINA_CLAIM, file, personas  # type: ignore[import-not-found]  # noqa: F401
 from test_face_policy import enrolled, member  # type: ignore[import-not-found]  # noqa: F401
@@ -136,20 +137,29 @@ def test_enrolment_is_audited_without_the_measurements(member) -> None:  # noqa:
 
 def test_lock_and_officer_unlock_are_audited(enrolled) -> None:  # noqa: F811
     face_steps.lock(enrolled)
-    officer = get_user_model().objects.create_user("uji-penyelia", is_staff=True)
-    unlock_by_officer(
-        participant=enrolled, officer=officer, method="video_call", note="e-KTP seen on video"
-    )
+    officer = staff_user("penyelia", role="Penyelia")
+    check = desk_check_start(participant=enrolled, officer=officer)  # a walk-in
+    checklist = Checklist(ektp_shown=True, answered=(), live_face_compared=True)
+    desk_unlock(check=check, officer=officer, checklist=checklist, note="e-KTP seen on video")
     trail = _trail(participant_id=enrolled.pk)
     assert [(action, actor) for action, actor, *_ in trail] == [
         ("face.attempt", "member"),
         ("face.attempt", "member"),
         ("face.attempt", "member"),
         ("face.locked", "system"),
+        ("face.desk_check_started", "officer"),
         ("face.unlocked", "officer"),
     ]
     assert trail[3][2:] == ({"locked": False}, {"locked": True})
-    assert trail[4][2:] == ({"locked": True}, {"locked": False, "method": "video_call"})
+    assert trail[5][2:] == (
+        {"locked": True},
+        {
+            "locked": False,
+            "method": "counter",
+            "walk_in": True,
+            "checklist": {"ektp_shown": True, "answered": [], "live_face_compared": True},
+        },
+    )
     unlocked = AuditEntry.objects.get(action="face.unlocked")
     assert (unlocked.actor_user_id, unlocked.why) == (officer.pk, "e-KTP seen on video")
     _whole()

@@ -8,7 +8,9 @@ from django.test import Client
 from django.urls import reverse
 
 from backoffice_staff import branches, officer, rina_claim, signed_in
+from cairkan.biometrics.models import DeskCheck, FaceReview
 from cairkan.claims.models import Claim
+from face_desk_objects import borderline_review, open_check
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +26,12 @@ PAGES = {
     "counter": {"Petugas loket", "Verifikator", "Penyelia"},  # claims.file_on_behalf
     "day": set(ROLES),  # the officers' day (claims.view_appointment)
     "calendar": {"Penyelia"},  # publishing seats (claims.add_appointmentcapacity)
+    # The face desk and the review band: verifiers (biometrics.unlock_face_step,
+    # biometrics.decide_face_review); a counter officer and an auditor do not unlock.
+    "face_desk": {"Verifikator", "Penyelia"},
+    "face_check": {"Verifikator", "Penyelia"},
+    "face_reviews": {"Verifikator", "Penyelia"},
+    "face_review": {"Verifikator", "Penyelia"},
 }
 # Actions (POST) and who may take them.
 ACTIONS = {
@@ -34,6 +42,18 @@ ACTIONS = {
     "reject": {"Verifikator", "Penyelia"},
     "correction": {"Verifikator", "Penyelia"},
     "escalate": {"Verifikator", "Penyelia"},
+    "face_check_start": {"Verifikator", "Penyelia"},
+    "face_check_unlock": {"Verifikator", "Penyelia"},
+    "face_check_refuse": {"Verifikator", "Penyelia"},
+    "face_review_accept": {"Verifikator", "Penyelia"},
+    "face_review_refuse": {"Verifikator", "Penyelia"},
+}
+FACE_STATE = {
+    "face_check_unlock": lambda p: DeskCheck.objects.get(participant=p).status,
+    "face_check_refuse": lambda p: DeskCheck.objects.get(participant=p).status,
+    "face_review_accept": lambda p: FaceReview.objects.get(participant=p).status,
+    "face_review_refuse": lambda p: FaceReview.objects.get(participant=p).status,
+    "face_check_start": lambda p: DeskCheck.objects.filter(participant=p).count(),
 }
 
 
@@ -43,6 +63,12 @@ def claim() -> Claim:
 
 
 def _url(name: str, claim: Claim) -> str:
+    if name in ("face_check", "face_check_unlock", "face_check_refuse"):
+        return reverse(f"backoffice:{name}", args=[open_check(claim.participant).public_id])
+    if name in ("face_review", "face_review_accept", "face_review_refuse"):
+        review = FaceReview.objects.filter(participant=claim.participant).first()
+        review = review or borderline_review(claim.participant)
+        return reverse(f"backoffice:{name}", args=[review.public_id])
     if name in (
         "queue",
         "supervision",
@@ -51,6 +77,9 @@ def _url(name: str, claim: Claim) -> str:
         "counter",
         "day",
         "calendar",
+        "face_desk",
+        "face_reviews",
+        "face_check_start",
     ):
         return reverse(f"backoffice:{name}")
     if name == "document":
@@ -63,6 +92,10 @@ def _post_data(name: str, claim: Claim) -> dict[str, object]:
         "reject": {"code": "documents_incomplete", "note": "Foto KTP buram."},
         "correction": {"items": ["document:ektp"], "note": "Foto KTP buram."},
         "escalate": {"note": "Tanggal berhenti perlu dicek."},
+        "face_check_start": {"identifier": claim.participant.nik},
+        "face_check_unlock": {"ektp_shown": "1", "live_face_compared": "1", "note": "Cek"},
+        "face_check_refuse": {"reason": "no_show"},
+        "face_review_refuse": {"reason": "face_differs"},
     }.get(name, {})
 
 
@@ -95,12 +128,16 @@ def test_each_page_opens_only_for_the_roles_that_may(claim, role: str, name: str
 def test_each_action_is_taken_only_by_the_roles_that_may(claim, role: str, name: str) -> None:
     amuntai, _other = branches()
     client = signed_in(officer("o", role, posted=amuntai))
+    url = _url(name, claim)
+    face_before = FACE_STATE[name](claim.participant) if name in FACE_STATE else None
     before = (claim.status, claim.events.count())
-    response = client.post(_url(name, claim), _post_data(name, claim))
+    response = client.post(url, _post_data(name, claim))
     claim.refresh_from_db()
     if role not in ACTIONS[name]:
         assert response.status_code == 403
         assert (claim.status, claim.events.count()) == before
+        if name in FACE_STATE:
+            assert FACE_STATE[name](claim.participant) == face_before
     else:
         assert response.status_code == 302
 
@@ -159,8 +196,16 @@ def test_nobody_outside_the_branch_reads_or_moves_its_claims(claim, role: str) -
         assert client.get(_url("review", claim)).status_code == 404
         assert client.get(_url("document", claim)).status_code == 404
     for name in ACTIONS:
-        response = client.post(_url(name, claim), _post_data(name, claim))
-        assert response.status_code in (403, 404), name
+        url = _url(name, claim)
+        face_before = FACE_STATE[name](claim.participant) if name in FACE_STATE else None
+        response = client.post(url, _post_data(name, claim))
+        if name == "face_check_start" and role in ACTIONS[name]:
+            # A walk-in outside the officer's branches is not found: nothing starts.
+            assert response.status_code == 302, name
+        else:
+            assert response.status_code in (403, 404), name
+        if name in FACE_STATE:
+            assert FACE_STATE[name](claim.participant) == face_before, name
     claim.refresh_from_db()
     assert claim.status == "submitted"
     assert claim.events.count() == 1

@@ -381,7 +381,9 @@ def test_recovery_refuses_a_member_without_a_face(client: Client, account) -> No
         assert str(MESSAGES["recovery_needs_face"]) in response.content.decode()
 
 
-def test_the_admin_opens_a_locked_face_step_with_a_note(client: Client, account) -> None:
+def test_the_admin_shows_the_face_step_but_never_opens_it(client: Client, account) -> None:
+    """Opening a locked face step is the face desk's (/kantor/wajah/: the checklist at the
+    booked time, test_face_desk.py); the admin's note-only shortcut is gone."""
     officer = staff_user("petugas", role="Penyelia")
     step = FaceStep.objects.create(
         participant=account.participant, counted_failures=3, locked_at=timezone.now()
@@ -389,18 +391,10 @@ def test_the_admin_opens_a_locked_face_step_with_a_note(client: Client, account)
     client.force_login(officer)
     url = "/admin/biometrics/facestep/"
     action = {"action": "open_by_video_call", "_selected_action": [str(step.pk)]}
-    asks = client.post(url, action)
-    assert asks.status_code == 200 and 'name="note"' in asks.content.decode()
-    done = client.post(url, {**action, "apply": "1", "note": "e-KTP dicek lewat video"})
-    assert done.status_code == 302
+    client.post(url, {**action, "apply": "1", "note": "e-KTP dicek lewat video"})
     step.refresh_from_db()
-    assert step.locked_at is None
-    event = FaceEvent.objects.get(participant=account.participant, kind="unlocked")
-    assert (event.acting_user, event.actor, event.reason) == (
-        officer,
-        "officer",
-        "e-KTP dicek lewat video",
-    )
+    assert step.locked_at is not None
+    assert not FaceEvent.objects.filter(participant=account.participant, kind="unlocked").exists()
     change = client.get(f"{url}{step.pk}/change/").content.decode()
     assert 'name="locked_at"' not in change  # read-only: no direct edit of the lock
     for model in (
@@ -409,6 +403,8 @@ def test_the_admin_opens_a_locked_face_step_with_a_note(client: Client, account)
         "unlockbooking",
         "faceenrolment",
         "livenesschallenge",
+        "deskcheck",
+        "facereview",
     ):
         assert client.get(f"/admin/biometrics/{model}/").status_code == 200
     for model in ("memberaccount", "registration"):

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import DatabaseError, connection
 from django.db.models import F
 from django.utils import timezone
@@ -31,21 +30,24 @@ from cairkan.biometrics.models import (
 )
 from cairkan.biometrics.services import (
     ChallengeInvalid,
+    Checklist,
     FaceStepLocked,
     InvalidCapture,
     UnlockRefused,
     Verdict,
     challenge_issue,
     challenge_prompt,
+    desk_check_start,
+    desk_unlock,
     enrolment_submit,
     face_status,
     prompt_answer,
     unlock_after_cooling_off,
-    unlock_by_officer,
     verification_submit,
 )
 from cairkan.claims import appointments
 from cairkan.members.models import Participant
+from staff_users import staff_user
 
 FACES = Path(__file__).parent / "fixtures" / "faces"
 
@@ -279,15 +281,20 @@ def test_cooling_off_opens_one_new_round_then_an_officer_must(enrolled) -> None:
     slot = _video_seats(seats=2)[0]
     booking = appointments.unlock_book(participant=enrolled, starts_at=slot)
     assert appointments.unlock_book(participant=enrolled, starts_at=slot) == booking  # double tap
-    officer = get_user_model().objects.create_user("petugas", password="x", is_staff=True)
+    officer = staff_user("petugas", role="Verifikator")
+    check = desk_check_start(participant=enrolled, officer=officer, booking=booking)
+    everything = Checklist(ektp_shown=True, answered=(), live_face_compared=True)
     with pytest.raises(UnlockRefused) as no_note:
-        unlock_by_officer(participant=enrolled, officer=officer, method="video_call", note=" ")
+        desk_unlock(
+            check=check, officer=officer, checklist=everything, note=" ", now=booking.starts_at
+        )
     assert no_note.value.code == "note_required"
-    unlock_by_officer(
-        participant=enrolled,
+    desk_unlock(
+        check=check,
         officer=officer,
-        method="video_call",
+        checklist=everything,
         note="Video call: e-KTP shown, face matches",
+        now=booking.starts_at,
     )
     booking.refresh_from_db()
     assert (booking.status, booking.officer) == ("done", officer)

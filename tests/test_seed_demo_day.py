@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from cairkan.backoffice.models import ClaimReview, ReviewEvent
-from cairkan.biometrics.models import FaceAttempt
+from cairkan.biometrics.models import FaceAttempt, FaceReview, FaceStep, UnlockBooking
 from cairkan.biometrics.services import FaceError, face_check_pass_for_demo
 from cairkan.claims.models import Claim, ClaimEvent, DocumentUpload
 from cairkan.members.models import Participant, Withdrawal
@@ -103,3 +103,20 @@ def test_the_demo_face_check_is_refused_in_production(settings) -> None:
     with pytest.raises(FaceError):
         face_check_pass_for_demo(participant=Participant.objects.first())
     assert not FaceAttempt.objects.exists()
+
+
+def test_the_day_sets_the_face_desk_once() -> None:
+    """make run shows the desk's day: two members locked out (one with a call booked) and
+    a borderline photo for a verifier; a second run leaves a used desk as it is."""
+    output = _seed(day=True)
+    assert "Face desk (/kantor/wajah/)" in output
+    assert FaceStep.objects.filter(locked_at__isnull=False).count() == 2
+    assert UnlockBooking.objects.filter(status="booked").count() == 1
+    assert FaceReview.objects.filter(status="pending").count() == 1
+    # The named personas keep an open face step for the members' journeys.
+    assert not FaceStep.objects.filter(
+        participant__memberships__kpj__startswith="2300000", locked_at__isnull=False
+    ).exists()
+    again = _seed(day=True, if_empty=True)
+    assert "Face desk" not in again
+    assert FaceReview.objects.count() == 1

@@ -50,6 +50,9 @@ _VERIFIER = [
     "biometrics.view_faceattempt",
     "biometrics.view_faceenrolment",
     "biometrics.unlock_face_step",  # after checking the e-KTP in a video call
+    "biometrics.decide_face_review",  # a borderline face check: the member's face or not
+    "biometrics.view_deskcheck",  # the desk's checks and reviews, as records
+    "biometrics.view_facereview",
     "screening.view_screeningresult",  # why screening sent a claim to a person
     "backoffice.escalate_claim",
 ]

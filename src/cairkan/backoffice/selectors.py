@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cairkan.backoffice.models import Branch, ClaimReview, ReviewEvent
-from cairkan.biometrics.models import FaceEvent
+from cairkan.biometrics.models import DeskCheck, FaceEvent, FaceReview, UnlockBooking
+from cairkan.biometrics.selectors import pending_reviews
 from cairkan.claims.models import Claim, ClaimEvent, SeparationSource, Status
 from cairkan.members.models import Membership, Participant
 from cairkan.screening import rules as screening_rules
@@ -397,3 +398,72 @@ class ReviewEventCounts:
 def members_visible_to(user: Any) -> QuerySet[Participant]:
     """The members whose records ``user`` may read: their branches' (all with the right)."""
     return Participant.objects.filter(_members_of(user)).distinct()
+
+
+# --- the face desk (issue 13.2, 13.3): members of the officer's branches -------------------
+
+
+def visible_participants(user: Any) -> QuerySet[Participant]:
+    """The members ``user`` may check at the desk: those of their branches (every one
+    with the right to all branches), as claims are scoped."""
+    return Participant.objects.filter(_members_of(user)).distinct()
+
+
+def visible_participant(user: Any, identifier: str) -> Participant | None:
+    """A member of the officer's branches by NIK (16 digits) or KPJ (11 digits)."""
+    digits = "".join(ch for ch in identifier if ch.isdigit())
+    if len(digits) == 16:
+        found = Q(nik=digits)
+    elif len(digits) == 11:
+        found = Q(memberships__kpj=digits)
+    else:
+        return None
+    return visible_participants(user).filter(found).first()
+
+
+def desk_bookings(user: Any) -> QuerySet[UnlockBooking]:
+    """Booked unlock calls of the officer's branches' members, earliest first (a missed
+    one stays until an officer decides it)."""
+    return (
+        UnlockBooking.objects.filter(
+            status=UnlockBooking.Status.BOOKED,
+            participant__in=visible_participants(user).values("pk"),
+        )
+        .select_related("participant")
+        .order_by("starts_at", "pk")
+    )
+
+
+def desk_checks_open(user: Any) -> QuerySet[DeskCheck]:
+    return (
+        DeskCheck.objects.filter(
+            status=DeskCheck.Status.OPEN,
+            participant__in=visible_participants(user).values("pk"),
+        )
+        .select_related("participant", "officer", "booking")
+        .order_by("started_at")
+    )
+
+
+def visible_desk_check(user: Any, public_id: Any) -> DeskCheck | None:
+    return (
+        DeskCheck.objects.filter(
+            public_id=public_id, participant__in=visible_participants(user).values("pk")
+        )
+        .select_related("participant", "booking", "officer")
+        .first()
+    )
+
+
+def review_queue(user: Any) -> QuerySet[FaceReview]:
+    return pending_reviews().filter(participant__in=visible_participants(user).values("pk"))
+
+
+def visible_review(user: Any, public_id: Any) -> FaceReview | None:
+    return (
+        FaceReview.objects.filter(
+            public_id=public_id, participant__in=visible_participants(user).values("pk")
+        )
+        .select_related("attempt", "participant", "decided_by")
+        .first()
+    )

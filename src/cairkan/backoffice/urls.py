@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cairkan.backoffice import calendar, counter, payments, signin, views
+from cairkan.backoffice import calendar, counter, face, payments, signin, views
 
 app_name = "backoffice"
 
@@ -32,4 +32,14 @@ urlpatterns = [
     path("loket/wajah/kirim/", counter.face_submit, name="counter_face_submit"),
     path("loket/wajah/mutu/", counter.face_quality, name="counter_face_quality"),
     path("loket/tanda-terima/<uuid:claim_id>/", counter.receipt, name="counter_receipt"),
+    # The face desk (issue 13.2) and the review band (13.3).
+    path("wajah/", face.desk, name="face_desk"),
+    path("wajah/mulai/", face.check_start, name="face_check_start"),
+    path("wajah/cek/<uuid:check_id>/", face.check, name="face_check"),
+    path("wajah/cek/<uuid:check_id>/buka/", face.check_unlock, name="face_check_unlock"),
+    path("wajah/cek/<uuid:check_id>/tolak/", face.check_refuse, name="face_check_refuse"),
+    path("wajah/tinjau/", face.reviews, name="face_reviews"),
+    path("wajah/tinjau/<uuid:review_id>/", face.review, name="face_review"),
+    path("wajah/tinjau/<uuid:review_id>/terima/", face.review_accept, name="face_review_accept"),
+    path("wajah/tinjau/<uuid:review_id>/tolak/", face.review_refuse, name="face_review_refuse"),
 ]

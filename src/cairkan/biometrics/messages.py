@@ -63,4 +63,41 @@ ERRORS = {
     "not_enrolled": _(
         "There is no enrolled face for this account yet. Visit a branch office with your e-KTP."
     ),
+    "review_pending": _(
+        "An officer is checking your last photo. You can continue once you hear the result; we will send you a message."
+    ),
 }
+
+# Why an officer did not open the face step at the desk (video call or counter), as the
+# member reads it on the locked page and in the message sent to them.
+DESK_REFUSALS = {
+    "ektp_not_shown": _(
+        "You could not show your e-KTP to the officer. Book a new call with your e-KTP at hand, or visit the office."
+    ),
+    "answers_wrong": _(
+        "Your answers about your membership did not match our records. Visit the office with your e-KTP and your KPJ card."
+    ),
+    "face_differs": _(
+        "The officer could not confirm that your face matches your e-KTP photo. Visit the office with your e-KTP."
+    ),
+    "no_show": _("You did not join the video call at the booked time. Book a new call."),
+    "call_failed": _("The call broke off before the check was finished. Book a new call."),
+}
+# Why a verifier refused a borderline face check; it counted as a failed attempt.
+REVIEW_REFUSALS = {
+    "face_differs": _(
+        "An officer compared your photo with your registry photo and could not confirm it is you."
+    ),
+    "photo_unclear": _(
+        "Your photo was too unclear for an officer to confirm it is you. Next time face a light and hold the phone still."
+    ),
+    "not_live": _("The photo did not show a person in front of the camera."),
+}
+REVIEW_PENDING = ERRORS["review_pending"]
+REVIEW_ACCEPTED = _(
+    "An officer checked your photo: it is you. Your face check is passed; continue your claim in Cairkan."
+)
+REVIEW_REFUSED = _("An officer checked your photo and did not accept it: %(reason)s")
+COUNTED = _("This counted as a failed attempt.")
+DESK_UNLOCKED = _("Your face check is open again. You can try it now in Cairkan.")
+DESK_REFUSED = _("The officer could not open your face check: %(reason)s")

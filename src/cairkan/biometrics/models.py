@@ -125,6 +125,8 @@ class Outcome(models.TextChoices):
 
 
 COUNTED_OUTCOMES = (Outcome.FAILED_LIVENESS, Outcome.FAILED_MATCH)
+# A borderline result counts only once a verifier refused it (FaceReview).
+MAY_COUNT = (*COUNTED_OUTCOMES, Outcome.REVIEW)
 
 
 class FaceAttempt(models.Model):
@@ -150,7 +152,7 @@ class FaceAttempt(models.Model):
         verbose_name_plural = _("face attempts")
         constraints = [
             models.CheckConstraint(
-                condition=Q(counted=False) | Q(outcome__in=COUNTED_OUTCOMES),
+                condition=Q(counted=False) | Q(outcome__in=MAY_COUNT),
                 name="face_attempt_counts_only_failures",
             ),
         ]
@@ -243,6 +245,10 @@ class FaceEvent(models.Model):
         UNLOCKED = "unlocked", _("face step opened")
         UNLOCK_BOOKED = "unlock_booked", _("video call booked")
         REVIEW_REQUESTED = "review_requested", _("sent to an officer")
+        REVIEW_ACCEPTED = "review_accepted", _("borderline result accepted by an officer")
+        REVIEW_REFUSED = "review_refused", _("borderline result refused by an officer")
+        DESK_CHECK_STARTED = "desk_check_started", _("identity check at the desk started")
+        UNLOCK_REFUSED = "unlock_refused", _("not verified at the desk")
 
     class Actor(models.TextChoices):
         MEMBER = "member", _("member")
@@ -266,3 +272,97 @@ class FaceEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_id} {self.kind} by {self.actor}"
+
+
+class FaceReview(models.Model):
+    """A borderline claim face check (``Outcome.REVIEW``) waiting for a verifier, with
+    the frame looking straight at the camera kept until the decision (docs/face.md,
+    "The review band"). While one is pending the member's claim face step waits; the
+    verifier accepts it (a pass) or refuses it (a counted failure, the member told why)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for an officer")
+        ACCEPTED = "accepted", _("accepted: the member's face")
+        REFUSED = "refused", _("refused: counted as a failed attempt")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    attempt = models.OneToOneField(FaceAttempt, on_delete=models.PROTECT, related_name="review")
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="+")
+    # The captured frame, only until the verifier decides: the decision deletes it.
+    frame = models.BinaryField(blank=True, default=b"")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    reason = models.CharField(max_length=24, blank=True)  # why refused, in the member's words
+    note = models.CharField(max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("face review")
+        verbose_name_plural = _("face reviews")
+        ordering = ["created_at", "pk"]
+        permissions = [
+            ("decide_face_review", _("Can accept or refuse a borderline face check")),
+        ]
+        constraints = [
+            # One borderline result waits at a time: the member cannot pile them up.
+            models.UniqueConstraint(
+                fields=["participant"],
+                condition=Q(status="pending"),
+                name="one_pending_face_review",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} {self.status}"
+
+
+class DeskCheck(models.Model):
+    """An officer's identity check of a member whose face step is locked, in the booked
+    video call or at the counter (a walk-in has no booking): the checklist ticked, the
+    questions asked, the outcome. Unlocking needs every item (docs/face.md, "Unlock at
+    the desk")."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("under way")
+        UNLOCKED = "unlocked", _("verified, face step opened")
+        REFUSED = "refused", _("not verified")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="+")
+    booking = models.ForeignKey(
+        UnlockBooking, null=True, blank=True, on_delete=models.PROTECT, related_name="checks"
+    )
+    method = models.CharField(max_length=12, choices=UnlockMethod.choices)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # Codes of the questions on the member's records asked (never their answers).
+    questions = models.JSONField(default=list)
+    ektp_shown = models.BooleanField(default=False)
+    answered = models.JSONField(default=list)  # the questions answered correctly
+    live_face_compared = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    reason = models.CharField(max_length=24, blank=True)  # why not verified
+    note = models.CharField(max_length=500, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("identity check at the desk")
+        verbose_name_plural = _("identity checks at the desk")
+        ordering = ["started_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant"], condition=Q(status="open"), name="one_open_desk_check"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} {self.method} {self.status}"
+
+    @property
+    def walk_in(self) -> bool:
+        return self.booking_id is None

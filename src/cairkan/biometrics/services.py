@@ -33,13 +33,24 @@ from cairkan.biometrics.engine import UnreadableImage, assess_quality, decode_im
 from cairkan.biometrics.engine.faces import Embedding, distance
 from cairkan.biometrics.engine.liveness import FRONT, random_challenge
 from cairkan.biometrics.engine.matching import decide
+from cairkan.biometrics.messages import (
+    COUNTED,
+    DESK_REFUSALS,
+    DESK_REFUSED,
+    DESK_UNLOCKED,
+    REVIEW_ACCEPTED,
+    REVIEW_REFUSALS,
+    REVIEW_REFUSED,
+)
 from cairkan.biometrics.models import (
     COUNTED_OUTCOMES,
     ChallengeFrame,
     ChallengePrompt,
+    DeskCheck,
     FaceAttempt,
     FaceEnrolment,
     FaceEvent,
+    FaceReview,
     FaceStep,
     LivenessChallenge,
     Outcome,
@@ -48,7 +59,9 @@ from cairkan.biometrics.models import (
     UnlockMethod,
 )
 from cairkan.biometrics.policy import policy
+from cairkan.biometrics.selectors import desk_questions_pick
 from cairkan.members.models import Participant
+from cairkan.notifications.gateway import notify
 
 # Liveness reasons that mean the capture could not be judged (coach, do not count).
 UNJUDGED_LIVENESS = ("too_few_frames", "no_face", "multiple_faces")
@@ -65,6 +78,13 @@ class FaceError(Exception):
 
 class FaceStepLocked(FaceError):
     code = "face_step_locked"
+
+
+class FaceReviewPending(FaceStepLocked):
+    """A borderline result waits for a verifier: the face step waits with it, so the
+    band is decided by a person, never retried around for ever."""
+
+    code = "review_pending"
 
 
 class ChallengeInvalid(FaceError):
@@ -130,6 +150,10 @@ _AUDITED_FACE_DATA = (
     "bookings_cancelled",
     "tester_reference",
     "starts_at",
+    "walk_in",
+    "reason_code",
+    "checklist",
+    "review",
 )
 
 
@@ -202,6 +226,8 @@ def challenge_issue(
     locked = FaceStep.objects.filter(participant=participant, locked_at__isnull=False)
     if purpose != Purpose.RECOVERY and locked.exists():
         raise FaceStepLocked
+    if purpose != Purpose.RECOVERY and _review_waits(participant):
+        raise FaceReviewPending
     now = timezone.now()
     ChallengeFrame.objects.filter(
         prompt__challenge__participant=participant, prompt__challenge__expires_at__lt=now
@@ -253,6 +279,14 @@ def _usable(challenge: LivenessChallenge, participant: Participant, now: datetim
         return  # made without the member's session: the member's lock is not its business
     if FaceStep.objects.filter(participant=participant, locked_at__isnull=False).exists():
         raise FaceStepLocked
+    if _review_waits(participant):
+        raise FaceReviewPending
+
+
+def _review_waits(participant: Participant) -> bool:
+    return FaceReview.objects.filter(
+        participant=participant, status=FaceReview.Status.PENDING
+    ).exists()
 
 
 def answer_check(
@@ -418,6 +452,8 @@ def verification_submit(
             raise ChallengeInvalid("challenge_expired")
         if step.locked_at is not None:
             raise FaceStepLocked
+        if _review_waits(participant):
+            raise FaceReviewPending
         challenge.used_at = now
         challenge.save(update_fields=["used_at"])
         challenge.prompts.filter(index=prompt.index).update(answered_at=now)
@@ -425,7 +461,7 @@ def verification_submit(
         ChallengeFrame.objects.filter(prompt__challenge=challenge).delete()
         counted = outcome in COUNTED_OUTCOMES
         try:
-            FaceAttempt.objects.create(
+            attempt = FaceAttempt.objects.create(
                 participant=participant,
                 challenge=challenge,
                 purpose=challenge.purpose,
@@ -454,12 +490,20 @@ def verification_submit(
             helper=getattr(helper, "pk", None),
         )
         if outcome == Outcome.REVIEW:
+            review = None
+            if challenge.purpose == Purpose.CLAIM:
+                # A verifier decides, with the frame looking straight at the camera.
+                front = (earlier[0] if earlier else frames)[0]
+                review = FaceReview.objects.create(
+                    attempt=attempt, participant=participant, frame=front
+                )
             _event(
                 participant,
                 FaceEvent.Kind.REVIEW_REQUESTED,
                 "borderline match",
                 actor="system",
                 distance=dist,
+                review=str(review.public_id) if review else None,
             )
         if counted and step.counted_failures >= rules.max_failures:
             step.locked_at = now
@@ -573,6 +617,55 @@ def face_check_pass_for_demo(
     return attempt
 
 
+def face_desk_for_demo(
+    *, locked: Sequence[Participant], borderline: Participant, frame: bytes
+) -> bool:
+    """The face desk's demo (``cairkan seed-demo``): members whose face step is locked
+    after three counted failures and one borderline claim check waiting for a verifier,
+    recorded without a camera. Demo data only: refused with ``CAIRKAN_ENV=production``;
+    each event says it was made up. Once the desk has been used it is left as it is."""
+    if settings.PRODUCTION:
+        raise FaceError("demo_only")
+    if DeskCheck.objects.exists() or FaceReview.objects.exists():
+        return False
+    now = timezone.now()
+    with transaction.atomic():
+        for participant in locked:
+            step = _locked_step(participant)
+            step.counted_failures, step.locked_at = policy().max_failures, now
+            step.save()
+            _event(
+                participant,
+                FaceEvent.Kind.LOCKED,
+                "three counted failures recorded for the demo data, without a camera",
+                actor="system",
+            )
+        challenge = LivenessChallenge.objects.create(
+            participant=borderline,
+            purpose=Purpose.CLAIM,
+            steps=["turn_left"],
+            expires_at=now + timedelta(minutes=2),
+            used_at=now,
+        )
+        attempt = FaceAttempt.objects.create(
+            participant=borderline,
+            challenge=challenge,
+            purpose=Purpose.CLAIM,
+            outcome=Outcome.REVIEW,
+            liveness_reason="ok",
+            distance=0.55,
+        )
+        review = FaceReview.objects.create(attempt=attempt, participant=borderline, frame=frame)
+        _event(
+            borderline,
+            FaceEvent.Kind.REVIEW_REQUESTED,
+            "borderline claim check recorded for the demo data, without a camera",
+            actor="system",
+            review=str(review.public_id),
+        )
+    return True
+
+
 def face_step_reset_unowned(*, participant: Participant, reason: str) -> None:
     """An unenrolled account was replaced: the failures and the lock its holder caused
     (and a video call booked in its name) are not the new holder's. Once a face is
@@ -652,6 +745,7 @@ def _unlock(
     *,
     actor: str,
     acting_user: Any = None,
+    **data: Any,
 ) -> None:
     step.locked_at = None
     step.counted_failures = 0
@@ -663,6 +757,7 @@ def _unlock(
         actor=actor,
         acting_user=acting_user,
         method=method,
+        **data,
     )
 
 
@@ -687,21 +782,320 @@ def unlock_after_cooling_off(*, participant: Participant) -> None:
         )
 
 
-def unlock_by_officer(*, participant: Participant, officer: Any, method: str, note: str) -> None:
-    """An officer verified the member (video call or counter) and opens the face step."""
-    if method not in (UnlockMethod.VIDEO_CALL, UnlockMethod.COUNTER):
+# --- the desk: an officer's identity check, in the booked video call or at the counter ---
+
+DESK_METHODS = (UnlockMethod.VIDEO_CALL, UnlockMethod.COUNTER)
+
+
+def _officer_may(officer: Any, permission: str) -> None:
+    if not (officer.is_active and officer.is_staff and officer.has_perm(permission)):
+        raise UnlockRefused("forbidden")
+
+
+def _tell_member(participant: Participant, body: str) -> None:
+    """A message on the member's verified contacts, in the caller's transaction (outbox)."""
+    account = getattr(participant, "account", None)
+    if account is None:
+        return
+    for channel, to in (("sms", account.phone), ("email", account.email)):
+        if to:
+            notify(channel=channel, to=to, subject="Cairkan", body=body)
+
+
+def desk_check_start(
+    *,
+    participant: Participant,
+    officer: Any,
+    booking: UnlockBooking | None = None,
+    method: str = UnlockMethod.VIDEO_CALL,
+) -> DeskCheck:
+    """Open the checklist for a locked member: in their booked call (``booking``) or, with
+    no booking, as a walk-in at the counter. Questions on the member's records are picked
+    now. A second start (double click, another officer's screen) returns the open one."""
+    _officer_may(officer, "biometrics.unlock_face_step")
+    if booking is None:
+        method = UnlockMethod.COUNTER  # no booking: the member stands at the counter
+    if method not in DESK_METHODS:
         raise UnlockRefused("unknown_method")
-    if not note.strip():
-        raise UnlockRefused("note_required")
     with transaction.atomic():
+        step = _locked_step(participant)
+        open_check = DeskCheck.objects.filter(
+            participant=participant, status=DeskCheck.Status.OPEN
+        ).first()
+        if open_check is not None:
+            return open_check
+        if step.locked_at is None:
+            raise UnlockRefused("not_locked")
+        if booking is not None and (
+            booking.participant_id != participant.pk
+            or booking.status != UnlockBooking.Status.BOOKED
+        ):
+            raise UnlockRefused("booking_not_open")
+        check = DeskCheck.objects.create(
+            participant=participant,
+            booking=booking,
+            method=method,
+            officer=officer,
+            questions=desk_questions_pick(participant=participant),
+        )
+        _event(
+            participant,
+            FaceEvent.Kind.DESK_CHECK_STARTED,
+            "walk-in at the counter" if booking is None else "booked video call",
+            actor="officer",
+            acting_user=officer,
+            method=method,
+            walk_in=booking is None,
+        )
+    return check
+
+
+@dataclass(frozen=True, slots=True)
+class Checklist:
+    """What the officer ticked: the e-KTP shown, the questions on the member's records
+    answered correctly (their codes), the live face compared with the e-KTP photo."""
+
+    ektp_shown: bool
+    answered: tuple[str, ...]
+    live_face_compared: bool
+
+    def complete_for(self, check: DeskCheck) -> bool:
+        return (
+            self.ektp_shown
+            and self.live_face_compared
+            and set(check.questions) <= set(self.answered)
+        )
+
+    def as_data(self) -> dict[str, Any]:
+        return {
+            "ektp_shown": self.ektp_shown,
+            "answered": sorted(self.answered),
+            "live_face_compared": self.live_face_compared,
+        }
+
+
+def _open_check(check: DeskCheck, now: datetime) -> DeskCheck:
+    """The check's row locked, still open, and its call's time come."""
+    # Only the check's own row: its booking may be none (an outer join PostgreSQL will
+    # not lock), and the booking's seat is the calendar's business.
+    locked = (
+        DeskCheck.objects.select_for_update(of=("self",)).select_related("booking").get(pk=check.pk)
+    )
+    if locked.status != DeskCheck.Status.OPEN:
+        raise UnlockRefused("check_closed")
+    # The call must have happened: nothing is decided before the booked start.
+    if locked.booking is not None and now < locked.booking.starts_at:
+        raise UnlockRefused("too_early")
+    return locked
+
+
+def _record_checklist(check: DeskCheck, checklist: Checklist, note: str, now: datetime) -> None:
+    check.ektp_shown = checklist.ektp_shown
+    check.answered = [code for code in check.questions if code in checklist.answered]
+    check.live_face_compared = checklist.live_face_compared
+    check.note = note[:500]
+    check.decided_at = now
+
+
+def desk_unlock(
+    *,
+    check: DeskCheck,
+    officer: Any,
+    checklist: Checklist,
+    note: str,
+    now: datetime | None = None,
+) -> DeskCheck:
+    """Open the member's face step after the whole checklist: the member may try again at
+    once. Refused before the booked time (``too_early``) and with any item missing
+    (``checklist_incomplete``), whatever page or client asks."""
+    _officer_may(officer, "biometrics.unlock_face_step")
+    now = now or timezone.now()
+    note = note.strip()
+    with transaction.atomic():
+        locked = _open_check(check, now)
+        if not checklist.complete_for(locked):
+            raise UnlockRefused("checklist_incomplete")
+        if not note:
+            raise UnlockRefused("note_required")
+        participant = locked.participant
         step = _locked_step(participant)
         if step.locked_at is None:
             raise UnlockRefused("not_locked")
         step.self_unlocks = 0
-        _unlock(step, participant, method, note.strip(), actor="officer", acting_user=officer)
+        _unlock(
+            step,
+            participant,
+            locked.method,
+            note[:200],
+            actor="officer",
+            acting_user=officer,
+            walk_in=locked.walk_in,
+            checklist=checklist.as_data(),
+        )
+        _record_checklist(locked, checklist, note, now)
+        locked.status = DeskCheck.Status.UNLOCKED
+        locked.save()
+        if locked.booking is not None:
+            UnlockBooking.objects.filter(pk=locked.booking.pk).update(
+                status=UnlockBooking.Status.DONE, officer=officer, note=note[:500]
+            )
+        # A walk-in no longer needs the call booked: its seat goes back.
         UnlockBooking.objects.filter(
             participant=participant, status=UnlockBooking.Status.BOOKED
-        ).update(status=UnlockBooking.Status.DONE, officer=officer, note=note.strip())
+        ).update(status=UnlockBooking.Status.CANCELLED, note="opened at the counter")
+        _tell_member(participant, str(DESK_UNLOCKED))
+    return locked
+
+
+def desk_refuse(
+    *,
+    check: DeskCheck,
+    officer: Any,
+    reason: str,
+    checklist: Checklist,
+    note: str = "",
+    now: datetime | None = None,
+) -> DeskCheck:
+    """The member was not verified: the face step stays locked, the booking ends and the
+    member reads ``reason`` (DESK_REFUSALS) on the locked page and in a message."""
+    _officer_may(officer, "biometrics.unlock_face_step")
+    if reason not in DESK_REFUSALS:
+        raise UnlockRefused("reason_unknown")
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _open_check(check, now)
+        _record_checklist(locked, checklist, note.strip(), now)
+        locked.status = DeskCheck.Status.REFUSED
+        locked.reason = reason
+        locked.save()
+        if locked.booking is not None:
+            UnlockBooking.objects.filter(pk=locked.booking.pk).update(
+                status=UnlockBooking.Status.DECLINED, officer=officer, note=reason
+            )
+        _event(
+            locked.participant,
+            FaceEvent.Kind.UNLOCK_REFUSED,
+            note.strip()[:200] or reason,
+            actor="officer",
+            acting_user=officer,
+            method=locked.method,
+            walk_in=locked.walk_in,
+            reason_code=reason,
+            checklist=checklist.as_data(),
+        )
+        _tell_member(locked.participant, str(DESK_REFUSED) % {"reason": str(DESK_REFUSALS[reason])})
+    return locked
+
+
+def desk_refusal_latest(*, participant: Participant) -> DeskCheck | None:
+    """The member's latest check at the desk if it refused and nothing opened the step
+    since: what the locked page says."""
+    latest = (
+        DeskCheck.objects.filter(participant=participant)
+        .exclude(status=DeskCheck.Status.OPEN)
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+    if latest is None or latest.status != DeskCheck.Status.REFUSED:
+        return None
+    return latest
+
+
+# --- the review band: a verifier decides a borderline claim face check -------------------
+
+
+def _pending_review(review: FaceReview) -> FaceReview:
+    locked = (
+        FaceReview.objects.select_for_update(of=("self",))
+        .select_related("attempt")
+        .get(pk=review.pk)
+    )
+    if locked.status != FaceReview.Status.PENDING:
+        raise UnlockRefused("review_decided")
+    return locked
+
+
+def face_review_accept(
+    *, review: FaceReview, officer: Any, note: str = "", now: datetime | None = None
+) -> FaceReview:
+    """The verifier sees the member in both pictures: the result stands as a pass (the
+    counted failures go back to zero, as a pass does) and the claim continues."""
+    _officer_may(officer, "biometrics.decide_face_review")
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _pending_review(review)
+        step = _locked_step(locked.participant)
+        locked.status = FaceReview.Status.ACCEPTED
+        locked.decided_by, locked.decided_at = officer, now
+        locked.note = note.strip()[:500]
+        locked.frame = b""  # decided: the picture is not kept
+        locked.save()
+        step.counted_failures = 0
+        step.save(update_fields=["counted_failures"])
+        _event(
+            locked.participant,
+            FaceEvent.Kind.REVIEW_ACCEPTED,
+            locked.note[:200] or "borderline result accepted",
+            actor="officer",
+            acting_user=officer,
+            outcome=Outcome.PASSED,
+            review=str(locked.public_id),
+        )
+        _tell_member(locked.participant, str(REVIEW_ACCEPTED))
+    return locked
+
+
+def face_review_refuse(
+    *,
+    review: FaceReview,
+    officer: Any,
+    reason: str,
+    note: str = "",
+    now: datetime | None = None,
+) -> FaceReview:
+    """Not the member, or not judgeable: the attempt counts as a failed one (and may lock
+    the face step like any counted failure); the member reads ``reason``."""
+    _officer_may(officer, "biometrics.decide_face_review")
+    if reason not in REVIEW_REFUSALS:
+        raise UnlockRefused("reason_unknown")
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _pending_review(review)
+        participant = locked.participant
+        step = _locked_step(participant)
+        locked.status = FaceReview.Status.REFUSED
+        locked.reason = reason
+        locked.decided_by, locked.decided_at = officer, now
+        locked.note = note.strip()[:500]
+        locked.frame = b""
+        locked.save()
+        FaceAttempt.objects.filter(pk=locked.attempt_id).update(counted=True)
+        step.counted_failures += 1
+        _event(
+            participant,
+            FaceEvent.Kind.REVIEW_REFUSED,
+            locked.note[:200] or reason,
+            actor="officer",
+            acting_user=officer,
+            counted=True,
+            reason_code=reason,
+            review=str(locked.public_id),
+        )
+        rules = policy()
+        if step.counted_failures >= rules.max_failures and step.locked_at is None:
+            step.locked_at = now
+            _event(
+                participant,
+                FaceEvent.Kind.LOCKED,
+                f"{step.counted_failures} counted failures",
+                actor="system",
+            )
+        step.save()
+        _tell_member(
+            participant,
+            str(REVIEW_REFUSED) % {"reason": str(REVIEW_REFUSALS[reason])} + " " + str(COUNTED),
+        )
+    return locked
 
 
 def unlock_booking_create(

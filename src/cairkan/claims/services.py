@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from cairkan.accounts import throttle
 from cairkan.accounts.closure import account_close_deceased, account_closed
 from cairkan.audit.services import audit_record
-from cairkan.biometrics.models import FaceAttempt, Outcome
+from cairkan.biometrics.selectors import claim_face_passed
 from cairkan.claims import appointments, drafts
 from cairkan.claims.counter import claim_number, consent_text
 from cairkan.claims.heirs import HeirInfo
@@ -419,19 +419,18 @@ def _file(
     if Claim.objects.filter(participant=participant, status__in=OPEN_STATUSES).exists():
         raise ClaimError("claim_in_progress")
     npwp = _checked_npwp(request.npwp)
-    face_checks = FaceAttempt.objects.filter(
+    # The member's own face check: a pass now, or a borderline result a verifier accepted
+    # (biometrics decides which). At the counter only the live check on the counter's
+    # camera made by this officer counts: a pass on the member's phone does not stand in.
+    # An heir is checked against the registry instead (claims.heirs) and seen with their
+    # e-KTP at the officer's call or counter.
+    face_ok = heir is not None or claim_face_passed(
         participant=participant,
-        purpose="claim",
-        outcome=Outcome.PASSED,
-        created_at__gte=now - FACE_VALID_FOR,
+        now=now,
+        valid_for=FACE_VALID_FOR,
+        checked_by=counter.officer if counter is not None else None,
     )
-    if counter is not None:
-        # The live check on the counter's camera, made by this officer: a pass on the
-        # member's phone (or anyone else's session) does not stand in for it.
-        face_checks = face_checks.filter(helper=counter.officer)
-    # The member's own face check; an heir is checked against the registry instead
-    # (claims.heirs) and seen with their e-KTP at the officer's call or counter.
-    if heir is None and not face_checks.exists():
+    if not face_ok:
         raise ClaimError("face_required")
     preview = claim_preview(participant=participant, request=request, now=now)
     case, decision = preview.case, preview.decision

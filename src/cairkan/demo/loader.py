@@ -19,9 +19,11 @@ from django.db import connection, models, transaction
 from cairkan.accounts.models import MemberAccount, OneTimeCode, Registration
 from cairkan.audit.services import audit_record
 from cairkan.biometrics.models import (
+    DeskCheck,
     FaceAttempt,
     FaceEnrolment,
     FaceEvent,
+    FaceReview,
     FaceStep,
     LivenessChallenge,
     UnlockBooking,
@@ -101,7 +103,9 @@ MEMBER_DEPENDENTS: tuple[type[models.Model], ...] = (
     Claim,
     ClaimDraft,
     FaceEvent,
+    DeskCheck,
     UnlockBooking,
+    FaceReview,
     FaceAttempt,
     LivenessChallenge,
     FaceStep,

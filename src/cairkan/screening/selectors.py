@@ -7,7 +7,7 @@ from datetime import datetime
 from django.db.models import Max
 
 from cairkan.accounts.models import AccountEvent
-from cairkan.biometrics.models import FaceAttempt, Outcome, Purpose
+from cairkan.biometrics.models import FaceAttempt, FaceReview, Outcome, Purpose
 from cairkan.claims.models import (
     OPEN_STATUSES,
     Claim,
@@ -142,12 +142,16 @@ def screening_facts(
             participant=person, kind=AccountEvent.Kind.CONTACT_CHANGED
         ).aggregate(last=Max("created_at"))["last"],
         bank_changed_at=max(changes) if changes else None,
+        # A borderline result a verifier accepted was decided by a person already (the
+        # face review queue); one still pending or refused is for a person to see.
         face_review_at=FaceAttempt.objects.filter(
             participant=person,
             purpose=Purpose.CLAIM,
             outcome=Outcome.REVIEW,
             created_at__lte=filed_at,
-        ).aggregate(last=Max("created_at"))["last"],
+        )
+        .exclude(review__status=FaceReview.Status.ACCEPTED)
+        .aggregate(last=Max("created_at"))["last"],
         rules_agree=agree,
         rules_note=note,
         returned_after_correction=claim.events.filter(to_status=Status.NEEDS_FIX).exists(),

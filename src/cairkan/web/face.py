@@ -41,13 +41,25 @@ from cairkan.biometrics.engine import UnreadableImage, assess_quality, decode_im
 from cairkan.biometrics.engine.faces import Embedding
 from cairkan.biometrics.engine.matching import NoUsableReference, reference_embedding
 from cairkan.biometrics.frames import count_frames, frame_parts
-from cairkan.biometrics.messages import COACHING, LOCKED, OUTCOMES, STEPS
+from cairkan.biometrics.messages import (
+    COACHING,
+    COUNTED,
+    DESK_REFUSALS,
+    LOCKED,
+    OUTCOMES,
+    REVIEW_PENDING,
+    REVIEW_REFUSALS,
+    REVIEW_REFUSED,
+    STEPS,
+)
 from cairkan.biometrics.messages import ERRORS as FACE_ERRORS
 from cairkan.biometrics.models import LivenessChallenge, Outcome, Purpose
 from cairkan.biometrics.policy import policy
+from cairkan.biometrics.selectors import review_refused_unanswered
 from cairkan.biometrics.services import (
     ChallengeInvalid,
     FaceError,
+    FaceReviewPending,
     FaceStepLocked,
     Prompt,
     UnlockRefused,
@@ -55,6 +67,7 @@ from cairkan.biometrics.services import (
     answered_frames,
     challenge_issue,
     challenge_prompt,
+    desk_refusal_latest,
     face_status,
     frames_count_check,
     prompt_answer,
@@ -199,6 +212,9 @@ def face_page(
             prompt = challenge_prompt(
                 challenge=challenge_issue(participant=participant, purpose=purpose)
             )
+        except FaceReviewPending:
+            messages.info(request, str(REVIEW_PENDING))
+            return redirect("account")
         except FaceStepLocked:
             return redirect("face_locked")
     try:
@@ -215,6 +231,7 @@ def face_page(
         "tester": tester,
         "failures_left": _failures_left(request, participant, purpose),
         "error": error,
+        "review_refused": _review_refused(participant),
         "texts": {
             "ready": _("Get ready"),
             "sending": _("Sending the photos…"),
@@ -227,6 +244,15 @@ def face_page(
         **(extra or {}),
     }
     return render(request, "web/face.html", context, status=status)
+
+
+def _review_refused(participant: Participant) -> str:
+    """Why a verifier refused the member's last borderline photo, until they try again."""
+    review = review_refused_unanswered(participant=participant)
+    if review is None:
+        return ""
+    reason = str(REVIEW_REFUSALS.get(review.reason, ""))
+    return str(REVIEW_REFUSED) % {"reason": reason} + " " + str(COUNTED)
 
 
 def _failures_left(request: HttpRequest, participant: Participant, purpose: str) -> int:
@@ -399,6 +425,10 @@ def _face_submit(request: HttpRequest) -> HttpResponse:
         if refusal.status == 409:
             body["challenge"] = _next_challenge(participant, purpose)
         return _answer(request, purpose, body, refusal.status)
+    except FaceReviewPending:
+        body = {"outcome": "review", "message": str(REVIEW_PENDING), "challenge": None}
+        body["redirect"] = reverse("account")
+        return _answer(request, purpose, body)
     except FaceStepLocked:
         return _answer(request, purpose, _locked_body())
     except ChallengeInvalid as exc:
@@ -517,6 +547,11 @@ def _slot_days(slots: list[datetime]) -> list[dict[str, Any]]:
     ]
 
 
+def _desk_refusal(participant: Participant) -> str:
+    check = desk_refusal_latest(participant=participant)
+    return str(DESK_REFUSALS.get(check.reason, "")) if check else ""
+
+
 @never_cache
 def face_locked(request: HttpRequest) -> HttpResponse:
     """The member's locked face step and its ways out. Only the member's own session sees
@@ -563,6 +598,7 @@ def face_locked(request: HttpRequest) -> HttpResponse:
         "days": [] if open_booking else _slot_days([s.starts_at for s in free_slots(kind="video")]),
         "office": OFFICE,
         "error": error,
+        "desk_refusal": _desk_refusal(participant),
         "logged_in": member_account(request) is not None,
     }
     return render(request, "web/face_locked.html", context, status=400 if error else 200)

@@ -24,6 +24,7 @@ from cairkan.biometrics.policy import policy as face_policy
 from cairkan.biometrics.services import (
     ChallengeInvalid,
     FaceError,
+    FaceReviewPending,
     FaceStepLocked,
     Prompt,
     answer_check,
@@ -118,6 +119,8 @@ def face_challenge(request: HttpRequest) -> Status[dict[str, Any]] | HttpRespons
         return _face_problem(request, "not_enrolled")
     try:
         challenge = challenge_issue(participant=participant, purpose=Purpose.CLAIM)
+    except FaceReviewPending:
+        return _face_problem(request, "review_pending")
     except FaceStepLocked:
         return _face_problem(request, "face_locked")
     return Status(
@@ -164,6 +167,8 @@ def face_verify(
             following = prompt_answer(participant=participant, frames=data, **answer)
             return Status(202, {"outcome": "next", "prompt": _prompt_out(following)})
         verdict = verification_submit(participant=participant, frames=data, **answer)
+    except FaceReviewPending:
+        return _face_problem(request, "review_pending")
     except FaceStepLocked:
         return _face_problem(request, "face_locked")
     except ChallengeInvalid as exc:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from cairkan.claims.appointments import desk_open, publish_capacity
 from cairkan.claims.models import Claim
-from cairkan.demo import loader, workday
+from cairkan.demo import facedesk, loader, workday
 from cairkan.demo.heirs import HEIRS
 from cairkan.demo.personas import PERSONA_STORIES, personas
 from cairkan.demo.population import generate
@@ -96,6 +96,8 @@ class Command(BaseCommand):
                     self._day(people, as_of)
                 self._personas(as_of)
                 self._claims()
+                if options["day"]:
+                    self._face_desk()
                 return
             if not options["reset"]:
                 raise CommandError(
@@ -133,6 +135,17 @@ class Command(BaseCommand):
             self._day(population.people, as_of)
         self._personas(as_of)
         self._claims()
+        if options["day"]:
+            self._face_desk()
+
+    def _face_desk(self) -> None:
+        shown = facedesk.face_desk_demo()
+        if shown:
+            self.stdout.write(
+                "Face desk (/kantor/wajah/): locked out with a video call booked: "
+                f"{shown[0]}; locked out, to serve as a walk-in: {shown[1]}; a borderline "
+                f"photo for a verifier: {shown[2]}."
+            )
 
     def _day(self, people: list[PersonSpec], as_of: date) -> None:
         started = time.perf_counter()
