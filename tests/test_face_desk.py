@@ -33,13 +33,12 @@ from cairkan.biometrics.services import (
     face_review_accept,
     face_review_refuse,
     face_status,
-    unlock_booking_create,
-    video_slots,
 )
+from cairkan.claims import appointments
 from cairkan.members.models import Contribution, Employer, Membership, Participant
 from cairkan.notifications.models import OutboundMessage
 from staff_users import staff_user
-from test_face_policy import LIVE, STATIC, embedding_of, submit
+from test_face_policy import LIVE, STATIC, _video_seats, embedding_of, submit
 
 PHONE = "081234567001"
 
@@ -118,7 +117,7 @@ def test_the_questions_come_from_the_members_own_records(member) -> None:
 
 
 def test_an_unlock_before_the_booked_time_is_refused_by_the_service(locked, verifier) -> None:
-    booking = unlock_booking_create(participant=locked, starts_at=video_slots()[0])
+    booking = appointments.unlock_book(participant=locked, starts_at=_video_seats(seats=1)[0])
     check = desk_check_start(participant=locked, officer=verifier, booking=booking)
     assert len(check.questions) == 3
     with pytest.raises(UnlockRefused) as early:
@@ -165,7 +164,7 @@ def test_an_unlock_without_every_checklist_item_is_refused(locked, verifier, mis
 
 
 def test_a_walk_in_is_recorded_as_such_and_frees_a_booked_call(locked, verifier) -> None:
-    booking = unlock_booking_create(participant=locked, starts_at=video_slots()[0])
+    booking = appointments.unlock_book(participant=locked, starts_at=_video_seats(seats=1)[0])
     check = desk_check_start(participant=locked, officer=verifier)  # at the counter, no booking
     assert desk_check_start(participant=locked, officer=verifier) == check  # double click
     assert (check.method, check.walk_in) == ("counter", True)
@@ -181,7 +180,7 @@ def test_a_walk_in_is_recorded_as_such_and_frees_a_booked_call(locked, verifier)
 def test_a_refusal_keeps_the_lock_ends_the_booking_and_tells_the_member_why(
     locked, verifier
 ) -> None:
-    booking = unlock_booking_create(participant=locked, starts_at=video_slots()[0])
+    booking = appointments.unlock_book(participant=locked, starts_at=_video_seats(seats=1)[0])
     check = desk_check_start(participant=locked, officer=verifier, booking=booking)
     partial = Checklist(ektp_shown=True, answered=(), live_face_compared=True)
     with pytest.raises(UnlockRefused) as unknown:
