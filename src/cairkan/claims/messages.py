@@ -45,6 +45,12 @@ MESSAGES = {
     "separation_date_reported": _(
         "Your employer has reported the day you stopped working, and that date counts. If it is wrong, mark it as wrong: an officer checks it with the employer."
     ),
+    "separation_date_required": _(
+        "Write the day you stopped working: the one-month wait before you can claim counts from it."
+    ),
+    "cancel_not_allowed": _(
+        "An officer has already started on this claim, so it can no longer be cancelled here. Call the video desk or visit the branch office."
+    ),
     "bank_unknown": _("Choose your bank from the list."),
     "account_number_length": _("An account number has 10 to 16 digits."),
     "step_unknown": _("This step does not exist."),
