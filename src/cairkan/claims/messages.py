@@ -147,6 +147,13 @@ REASON_LABELS = {
 }
 
 # What a member reads when a claim is rejected: the reason and what to do next.
+# The same refusal when no correction was ever asked: the member is not told of a
+# correction period they never had.
+REJECTION_WITHOUT_CORRECTION = {
+    "documents_incomplete": _(
+        "The documents were incomplete or unreadable. File a new claim with all the documents."
+    ),
+}
 REJECTION_LABELS = {
     "documents_incomplete": _(
         "The documents were incomplete or unreadable after the correction period. File a new claim with all the documents."

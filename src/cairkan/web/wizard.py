@@ -290,7 +290,10 @@ def start(request: HttpRequest) -> HttpResponse:
     saved = draft.data.get("who", {})
     initial = {**saved, "helper": "1" if saved.get("helper") else "0"}
     form = WhoForm(request.POST or None, initial=initial)
-    extra = {"open_reasons": _reason_labels(outlook.open_reasons), "action": request.get_full_path()}
+    extra = {
+        "open_reasons": _reason_labels(outlook.open_reasons),
+        "action": request.get_full_path(),
+    }
     return _form_step(request, "who", form, "who.html", extra)
 
 
