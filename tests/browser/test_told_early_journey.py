@@ -104,3 +104,19 @@ def test_a_rejected_claim_shows_no_amount_date_or_appointment(
         if size == "normal":
             large_text(page)
     assert not violations, "\n".join(violations)
+
+
+def test_the_helpers_fields_appear_only_when_a_helper_fills_in(
+    page: Page, live_server: LiveServer
+) -> None:
+    member_with_password(RINA, RINA_PHONE)
+    log_in(page, live_server.url, RINA_PHONE)
+    page.goto(live_server.url + "/klaim/")
+    expect(page.locator(".stepper")).to_contain_text("dari 7")
+    helper_fields = page.locator("#helper-fields")
+    expect(helper_fields).to_be_hidden()
+    page.locator("input[name=helper][value='1']").check()
+    expect(helper_fields).to_be_visible()
+    fits_the_phone(page)
+    violations = audit(page)
+    assert not violations, "\n".join(violations)
