@@ -738,6 +738,11 @@ ID.update(
         "Video desk with an officer: %(hours)s, booked in your claim.": "Layanan panggilan video dengan petugas: %(hours)s, dipesan di dalam klaim Anda.",
         "We have not sent you any message yet.": "Kami belum mengirim pesan apa pun kepada Anda.",
         "Login and confirmation codes are never shown here: only the phone they were sent to sees them.": "Kode masuk dan kode konfirmasi tidak pernah ditampilkan di sini: hanya ponsel penerimanya yang melihatnya.",
+        "Cairkan: contact changed": "Cairkan: kontak diubah",
+        "Cairkan: the %(what)s of your account was changed to %(new)s. If this was not you, call the video desk or visit the branch office.": "Cairkan: %(what)s akun Anda diubah menjadi %(new)s. Jika bukan Anda yang mengubahnya, hubungi layanan panggilan video atau datang ke kantor cabang.",
+        "Your new contact is confirmed.": "Kontak baru Anda sudah dikonfirmasi.",
+        "Change my phone or e-mail": "Ubah nomor HP atau e-mail saya",
+        "We send a 6-digit code to the new number or address. It replaces the old one once you type the code here; the old one is told of the change.": "Kami mengirim kode 6 angka ke nomor atau alamat yang baru. Kontak baru menggantikan yang lama setelah Anda mengetik kodenya di sini; kontak lama diberi tahu tentang perubahan ini.",
     }
 )
 

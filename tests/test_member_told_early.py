@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from cairkan.accounts.models import MemberAccount
 from cairkan.audit.models import AuditEntry
 from cairkan.claims.models import Appointment, Claim
 from cairkan.claims.services import claim_transition
@@ -20,12 +21,12 @@ from cairkan.members.balances import kpj_balances
 from cairkan.members.models import Membership
 from cairkan.members.statements import statement_csv, statement_for
 from cairkan.notifications.gateway import notify
-from cairkan.notifications.models import CODE_MASK
+from cairkan.notifications.models import CODE_MASK, OutboundMessage
+from sent_messages import last_code
 from test_claim_pages import (
     RETIREE,
     RETIREE_BANK,
     RINA,
-    RINA_BANK,
     member_client,
     post_step,
     walk_to_review,
@@ -76,7 +77,7 @@ def test_a_reason_the_rules_refuse_today_is_refused_on_its_screen() -> None:
 
 
 def test_the_step_count_is_known_on_the_first_screen_and_never_jumps() -> None:
-    client, retiree = member_client(RETIREE, "+6281234500009")
+    client, _retiree = member_client(RETIREE, "+6281234500009")
     counts = [stepper(client.get("/klaim/").content.decode())]
     post_step(client, "/klaim/", {"helper": "0"}, "/klaim/alasan/")
     counts.append(stepper(client.get("/klaim/alasan/").content.decode()))
@@ -90,7 +91,7 @@ def test_the_step_count_is_known_on_the_first_screen_and_never_jumps() -> None:
 
 
 def test_the_separation_date_is_asked_only_when_it_applies() -> None:
-    client, fauzi = member_client(FAUZI, "+6281234500003")
+    client, _fauzi = member_client(FAUZI, "+6281234500003")
     post_step(client, "/klaim/", {"helper": "0"}, "/klaim/alasan/")
     post_step(client, "/klaim/alasan/", {"reason": "partial_10"}, "/klaim/data/")
     assert 'name="separation_date"' not in client.get("/klaim/data/").content.decode()
@@ -162,9 +163,10 @@ def test_a_claim_an_officer_has_taken_cannot_be_cancelled() -> None:
     client, retiree = member_client(RETIREE, "+6281234500009")
     claim = _filed_assisted_claim(client, retiree)
     claim_transition(claim=claim, to_status="in_review", actor="officer")
-    assert f"/klaim/{claim.public_id}/batalkan/" not in client.get(
-        f"/klaim/{claim.public_id}/"
-    ).content.decode()
+    assert (
+        f"/klaim/{claim.public_id}/batalkan/"
+        not in client.get(f"/klaim/{claim.public_id}/").content.decode()
+    )
     response = client.post(f"/klaim/{claim.public_id}/batalkan/")
     assert response.status_code == 400
     claim.refresh_from_db()
@@ -195,7 +197,7 @@ def test_the_account_page_shows_each_kpj_the_total_statement_history_messages_an
 
 
 def test_the_account_page_lists_the_members_own_messages_without_codes() -> None:
-    client, rina = member_client(RINA, "+6281234500001")
+    client, _rina = member_client(RINA, "+6281234500001")
     notify(channel="sms", to="+6281234500001", body="Klaim JHT Anda diterima.")
     notify(channel="sms", to="+6281234500001", body=f"Kode Anda {CODE_MASK}", secret="123456")
     notify(channel="sms", to="+6281299999999", body="Pesan untuk orang lain.")
@@ -204,3 +206,54 @@ def test_the_account_page_lists_the_members_own_messages_without_codes() -> None
     assert "123456" not in page and "Kode Anda" not in page
     assert "Pesan untuk orang lain." not in page
     assert 'href="/akun/pesan/"' in client.get("/akun/").content.decode()
+
+
+def test_a_member_changes_their_phone_by_proving_the_new_one(caplog) -> None:
+    client, rina = member_client(RINA, "+6281234500001")
+    new = "+6281377788899"
+    response = client.post(
+        "/akun/kontak/", {"action": "send", "channel": "sms", "destination": "0813 7778 8899"}
+    )
+    assert response.status_code == 302
+    code = last_code(new)
+    # The code is in no page, no log and no stored message.
+    page = client.get("/akun/kontak/").content.decode()
+    assert code not in page and code not in caplog.text
+    assert code not in client.get("/akun/pesan/").content.decode()
+    assert (
+        client.post(
+            "/akun/kontak/",
+            {"action": "verify", "code": "000000" if code != "000000" else "111111"},
+        ).status_code
+        == 400
+    )
+    assert MemberAccount.objects.get(participant=rina).phone == "+6281234500001"
+    response = client.post("/akun/kontak/", {"action": "verify", "code": code})
+    assert response["Location"] == "/akun/"
+    assert MemberAccount.objects.get(participant=rina).phone == new
+    entry = AuditEntry.objects.get(action="account.contact_change")
+    assert new not in str(entry.after) and code not in str(entry.after)
+    # The old number is told, in case it was not the member.
+    assert OutboundMessage.objects.filter(to="+6281234500001", body__contains="Cairkan").exists()
+
+
+def test_codes_for_a_new_contact_are_limited_per_account_whatever_the_destination() -> None:
+    client, _rina = member_client(RINA, "+6281234500001")
+    statuses = [
+        client.post(
+            "/akun/kontak/",
+            {"action": "send", "channel": "sms", "destination": f"08137778880{n}"},
+        ).status_code
+        for n in range(7)
+    ]
+    assert statuses[:5] == [302] * 5 and statuses[-1] == 429
+
+
+def test_a_number_another_account_uses_is_refused_on_its_field() -> None:
+    client, _rina = member_client(RINA, "+6281234500001")
+    member_client(NOR, "+6281234500004")
+    response = client.post(
+        "/akun/kontak/", {"action": "send", "channel": "sms", "destination": "081234500004"}
+    )
+    assert response.status_code == 400
+    assert "sudah dipakai akun lain" in response.content.decode()

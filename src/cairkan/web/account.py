@@ -9,16 +9,22 @@ from typing import Any
 
 import structlog
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from cairkan.accounts import services
+from cairkan.accounts.clients import client_address
+from cairkan.accounts.messages import message_for
 from cairkan.accounts.models import MemberAccount
 from cairkan.accounts.selectors import verified_participant
+from cairkan.accounts.services import AccountError
 from cairkan.biometrics.services import face_status
 from cairkan.claims.messages import REASON_LABELS
 from cairkan.claims.models import ClaimDraft, Status
@@ -30,7 +36,8 @@ from cairkan.members.models import Membership, Participant
 from cairkan.members.statements import statement_csv, statement_for, statement_pdf
 from cairkan.notifications.selectors import messages_to
 from cairkan.web.claim_next import what_next
-from cairkan.web.members import RESUME_URLS, member_required
+from cairkan.web.forms import CodeForm, SendCodeForm
+from cairkan.web.members import RESUME_URLS, _error_status, member_required
 from cairkan.web.wizard import language
 
 log = structlog.get_logger(__name__)
@@ -143,3 +150,62 @@ def sent_messages(request: HttpRequest) -> HttpResponse:
         limit=MESSAGES_SHOWN,
     )
     return render(request, "web/member/messages.html", {"rows": rows})
+
+
+CONTACT_PENDING_KEY = "cairkan_contact_pending"
+
+
+@never_cache
+@member_required
+def change_contact(request: HttpRequest) -> HttpResponse:
+    """A new phone or e-mail replaces the old one once the member types the code sent to
+    it. The code is never shown, logged or kept in the session; only where it went."""
+    account: MemberAccount = request.member  # type: ignore[attr-defined]
+    pending: dict[str, str] | None = request.session.get(CONTACT_PENDING_KEY)
+    send_form = SendCodeForm(initial={"channel": pending["channel"]} if pending else None)
+    code_form = CodeForm()
+    error, status = "", 200
+    if request.method == "POST" and request.POST.get("action") == "verify" and pending:
+        code_form = CodeForm(request.POST)
+        status = 400
+        if code_form.is_valid():
+            try:
+                services.account_contact_change(
+                    account=account, code=code_form.cleaned_data["code"], **pending
+                )
+            except AccountError as exc:
+                error, status = message_for(exc), _error_status(exc)
+            else:
+                request.session.pop(CONTACT_PENDING_KEY, None)
+                messages.success(request, _("Your new contact is confirmed."))
+                return redirect("account")
+    elif request.method == "POST":
+        send_form = SendCodeForm(request.POST)
+        status = 400
+        if send_form.is_valid():
+            try:
+                contact = services.account_contact_send_code(
+                    account=account,
+                    channel=send_form.cleaned_data["channel"],
+                    destination=send_form.cleaned_data["destination"],
+                    client=client_address(request),
+                )
+            except AccountError as exc:
+                message = message_for(exc)
+                if exc.code in ("phone_format", "phone_taken", "email_format", "email_taken"):
+                    send_form.add_error("destination", message)
+                else:
+                    error = message
+                status = _error_status(exc)
+            else:
+                channel = send_form.cleaned_data["channel"]
+                request.session[CONTACT_PENDING_KEY] = {"channel": channel, "destination": contact}
+                return redirect("change_contact")
+    context = {
+        "account": account,
+        "send_form": send_form,
+        "code_form": code_form,
+        "sent_to": services.mask(pending["destination"]) if pending else "",
+        "error": error,
+    }
+    return render(request, "web/member/change_contact.html", context, status=status)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("akun/saldo.pdf", account.own_statement, {"fmt": "pdf"}, name="own_statement_pdf"),
     path("akun/saldo.csv", account.own_statement, {"fmt": "csv"}, name="own_statement_csv"),
     path("akun/pesan/", account.sent_messages, name="sent_messages"),
+    path("akun/kontak/", account.change_contact, name="change_contact"),
     path("pulihkan/", members.recover, name="recover"),
     path("pulihkan/wajah/", face.recover_face, name="recover_face"),
     path("pulihkan/kata-sandi/", members.recover_password, name="recover_password"),
