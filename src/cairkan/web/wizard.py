@@ -49,7 +49,7 @@ from cairkan.integrations.bank.base import BANKS
 from cairkan.jht import Reason
 from cairkan.jht.messages import rupiah
 from cairkan.web import face
-from cairkan.web.claim_forms import BankForm, DataForm, ReasonForm, WhoForm
+from cairkan.web.claim_forms import OWN_REASONS, BankForm, DataForm, ReasonForm, WhoForm
 from cairkan.web.members import RESUME_URLS, member_required
 
 STEP_URLS = RESUME_URLS
@@ -323,7 +323,7 @@ def reason(request: HttpRequest) -> HttpResponse:
     mixed = len(outlook.channels) > 1
     lang = language()
     rows = []
-    for code, label in form.fields["reason"].choices:
+    for code, label in OWN_REASONS:
         known = outlook.of(str(code))
         rows.append(
             {
