@@ -51,7 +51,8 @@ def test_in_the_waiting_period_the_first_screen_says_from_when(
     opens = long_date(add_months(separation, 1), "id")
     log_in(page, live_server.url, NOR_PHONE)
     expect(page.locator("main")).to_contain_text(opens)  # the account page says it too
-    violations: list[str] = []
+    fits_the_phone(page)
+    violations: list[str] = [f"account: {v}" for v in audit(page)]
     page.goto(live_server.url + "/klaim/")
     for size in ("normal", "large"):
         expect(page.get_by_role("heading", level=1)).to_contain_text(opens)
