@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from cairkan.accounts import services as accounts
 from cairkan.accounts.models import MemberAccount
 from cairkan.audit.models import AuditEntry
 from cairkan.claims.models import Appointment, Claim
@@ -23,6 +24,8 @@ from cairkan.members.statements import statement_csv, statement_for
 from cairkan.notifications.gateway import notify
 from cairkan.notifications.models import CODE_MASK, OutboundMessage
 from sent_messages import last_code
+from test_api import PASSWORD, PHONE, enrol_face, logged_in
+from test_api import RINA as RINA_IDENTITY
 from test_claim_pages import (
     RETIREE,
     RETIREE_BANK,
@@ -257,3 +260,28 @@ def test_a_number_another_account_uses_is_refused_on_its_field() -> None:
     )
     assert response.status_code == 400
     assert "sudah dipakai akun lain" in response.content.decode()
+
+
+def test_the_api_refuses_a_reason_closed_today_on_its_draft_step(client: Client) -> None:
+    """A native app hears "not yet" on the reason step too, with the dated explanation."""
+    # The API tests' Rina, registered through the services.
+    registration = accounts.registration_start(**RINA_IDENTITY)
+    accounts.registration_send_code(registration=registration, channel="sms", destination=PHONE)
+    accounts.registration_verify_code(
+        registration=registration, channel="sms", code=last_code(PHONE)
+    )
+    member = accounts.registration_set_password(registration=registration, password=PASSWORD)
+    ten_days_ago = timezone.localdate() - timezone.timedelta(days=10)
+    Membership.objects.filter(participant=member.participant).update(separation_date=ten_days_ago)
+    enrol_face(member.participant)
+    api = logged_in(client)
+    draft = api.get("/api/draft").json()
+    response = api.put(
+        "/api/draft/reason",
+        {"version": draft["version"], "answers": {"reason": "resignation"}},
+        content_type="application/json",
+    )
+    assert 400 <= response.status_code < 500
+    problem = response.json()
+    assert problem["code"] == "not_eligible"
+    assert problem["details"]["refusals"] == ["waiting_period"]
