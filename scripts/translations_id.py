@@ -827,6 +827,53 @@ ID.update(
     }
 )
 
+# Told before effort, honest status pages, cancel, the account page (issue 14.1-14.3, 14.7).
+ID.update(
+    {
+        "Write the day you stopped working: the one-month wait before you can claim counts from it.": "Tulis tanggal Anda berhenti bekerja: masa tunggu satu bulan sebelum klaim dihitung dari tanggal itu.",
+        "An officer has already started on this claim, so it can no longer be cancelled here. Call the video desk or visit the branch office.": "Petugas sudah mulai memproses klaim ini, jadi klaim tidak bisa dibatalkan di sini lagi. Hubungi layanan panggilan video atau datang ke kantor cabang.",
+        "The documents were incomplete or unreadable. File a new claim with all the documents.": "Dokumen tidak lengkap atau tidak terbaca. Ajukan klaim baru dengan semua dokumen.",
+        "Monday to Friday, 08.00–14.00": "Senin sampai Jumat, 08.00–14.00",
+        "Monday to Friday, 08.00–15.00": "Senin sampai Jumat, 08.00–15.00",
+        "Your claim is cancelled. You can file a new one at any time.": "Klaim Anda dibatalkan. Anda bisa mengajukan klaim baru kapan saja.",
+        "Step %(number)s: %(title)s": "Langkah %(number)s: %(title)s",
+        "The claim was not cancelled": "Klaim tidak dibatalkan",
+        "Back to the claim": "Kembali ke klaim",
+        "No officer has started on it yet: you can still withdraw it, and file again later.": "Belum ada petugas yang memprosesnya: Anda masih bisa membatalkannya, lalu mengajukan lagi nanti.",
+        "Cancel this claim": "Batalkan klaim ini",
+        "Not yet": "Belum bisa",
+        "You can claim from %(day)s": "Anda bisa mengajukan klaim mulai %(day)s",
+        "You cannot claim yet": "Anda belum bisa mengajukan klaim",
+        "Why not now": "Mengapa belum sekarang",
+        "Nothing to upload or fill in until then.": "Sampai saat itu tidak ada yang perlu diunggah atau diisi.",
+        "A different situation?": "Keadaan Anda berbeda?",
+        "These reasons rest on their own proof and may be claimed now: %(reasons)s.": "Alasan berikut dibuktikan dengan dokumennya sendiri dan bisa diajukan sekarang: %(reasons)s.",
+        "Claim for one of these reasons": "Ajukan klaim dengan salah satu alasan ini",
+        "Not yet:": "Belum bisa:",
+        "You can claim now": "Anda bisa mengajukan klaim sekarang",
+        "Your records allow a claim for:": "Data Anda memungkinkan klaim untuk:",
+        "All in the app, in 7 short steps: no appointment needed.": "Semua di aplikasi, dalam 7 langkah singkat: tanpa janji temu.",
+        "Online with an officer, in 8 short steps: the last one books a video call or a branch visit.": "Daring dengan petugas, dalam 8 langkah singkat: langkah terakhir memesan panggilan video atau kunjungan ke kantor cabang.",
+        "The number of steps depends on the reason: the next screen says it for each.": "Jumlah langkah tergantung alasannya: layar berikutnya menyebutkannya untuk setiap alasan.",
+        "Other reasons, and what each needs": "Alasan lain, dan apa yang diperlukan masing-masing",
+        "Balance of each KPJ number": "Saldo setiap nomor KPJ",
+        "Your statement, every contribution and return:": "Rincian saldo Anda, setiap iuran dan hasil pengembangan:",
+        "Messages and contact details": "Pesan dan kontak",
+        "We send news of your claim to:": "Kabar tentang klaim Anda kami kirim ke:",
+        "Messages we sent you": "Pesan yang kami kirim kepada Anda",
+        "Help": "Bantuan",
+        "Counter: %(hours)s. Bring your e-KTP and KPJ card.": "Loket: %(hours)s. Bawa e-KTP dan kartu KPJ Anda.",
+        "Video desk with an officer: %(hours)s, booked in your claim.": "Layanan panggilan video dengan petugas: %(hours)s, dipesan di dalam klaim Anda.",
+        "We have not sent you any message yet.": "Kami belum mengirim pesan apa pun kepada Anda.",
+        "Login and confirmation codes are never shown here: only the phone they were sent to sees them.": "Kode masuk dan kode konfirmasi tidak pernah ditampilkan di sini: hanya ponsel penerimanya yang melihatnya.",
+        "Cairkan: contact changed": "Cairkan: kontak diubah",
+        "Cairkan: the %(what)s of your account was changed to %(new)s. If this was not you, call the video desk or visit the branch office.": "Cairkan: %(what)s akun Anda diubah menjadi %(new)s. Jika bukan Anda yang mengubahnya, hubungi layanan panggilan video atau datang ke kantor cabang.",
+        "Your new contact is confirmed.": "Kontak baru Anda sudah dikonfirmasi.",
+        "Change my phone or e-mail": "Ubah nomor HP atau e-mail saya",
+        "We send a 6-digit code to the new number or address. It replaces the old one once you type the code here; the old one is told of the change.": "Kami mengirim kode 6 angka ke nomor atau alamat yang baru. Kontak baru menggantikan yang lama setelah Anda mengetik kodenya di sini; kontak lama diberi tahu tentang perubahan ini.",
+    }
+)
+
 # The claim wizard, its status and correction pages (issue 5).
 ID.update(
     {

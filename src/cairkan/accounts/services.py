@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cairkan.accounts import codes, throttle
 from cairkan.accounts.models import (
@@ -51,6 +52,7 @@ from cairkan.integrations.registry.sandbox import SandboxPopulationRegistry
 from cairkan.members.identifiers import Sex, nik_disagreements, normalize_number
 from cairkan.members.models import Membership, Participant
 from cairkan.members.names import compare_names
+from cairkan.notifications.gateway import notify
 
 PHONE = re.compile(r"^\+628\d{7,11}$")
 REGISTRATION_TTL = timedelta(days=2)
@@ -726,3 +728,83 @@ def account_change_password(*, account: MemberAccount, password: str, new_passwo
             after={"password_changed": True, "tokens_revoked": tokens},
             why="the member changed the password",
         )
+
+
+# --- changing the verified phone or e-mail -----------------------------------------------------
+
+
+def _contact_session(account: MemberAccount) -> str:
+    """The codes' session limit keys on the account (codes.SESSION_DAY): a member cannot
+    have codes sent to endless new destinations by varying them; each destination has its
+    own limit too (codes.DESTINATION_DAY)."""
+    return f"contact-change:{account.pk}"
+
+
+def account_contact_send_code(
+    *, account: MemberAccount, channel: str, destination: str, client: str = ""
+) -> str:
+    """A code to the new phone or e-mail, to prove the member holds it before it replaces
+    the old one; returns the contact in its stored form."""
+    contact = _contact(channel, destination, replacing=account.participant)
+    try:
+        codes.send_code(
+            purpose=OneTimeCode.Purpose.CONTACT,
+            destination=contact,
+            channel=channel,
+            client=client,
+            session=_contact_session(account),
+        )
+    except codes.CodeError as exc:
+        raise _code_error(exc) from None
+    return contact
+
+
+def account_contact_change(
+    *, account: MemberAccount, channel: str, destination: str, code: str
+) -> MemberAccount:
+    """Replace the verified phone or e-mail with one proven by its code. The old contact
+    is told (if the change was not the member's, they know at once); the audit keeps the
+    change masked, never the code."""
+    contact = _contact(channel, destination, replacing=account.participant)
+    try:
+        codes.verify_code(purpose=OneTimeCode.Purpose.CONTACT, destination=contact, code=code)
+    except codes.CodeError as exc:
+        raise _code_error(exc) from None
+    field = "phone" if channel == "sms" else "email"
+    with transaction.atomic():
+        locked = MemberAccount.objects.select_for_update().get(pk=account.pk)
+        old = getattr(locked, field) or ""
+        setattr(locked, field, contact)
+        locked.save(update_fields=[field])
+        AccountEvent.objects.create(
+            participant=locked.participant,
+            kind=AccountEvent.Kind.CONTACT_CHANGED,
+            reason=f"{field} changed by the member, proven by a code",
+            data={"account": locked.pk},
+        )
+        audit_record(
+            actor_kind="member",
+            actor_user=locked.user,
+            action="account.contact_change",
+            subject=locked,
+            before={field: mask(old) if old else ""},
+            after={field: mask(contact)},
+            why="the member proved the new contact with a one-time code",
+        )
+        if old:
+            notify(
+                channel=channel,
+                to=old,
+                subject=str(_("Cairkan: contact changed")),
+                body=str(
+                    _(
+                        "Cairkan: the %(what)s of your account was changed to %(new)s. "
+                        "If this was not you, call the video desk or visit the branch office."
+                    )
+                    % {
+                        "what": _("mobile number") if field == "phone" else _("e-mail"),
+                        "new": mask(contact),
+                    }
+                ),
+            )
+    return locked

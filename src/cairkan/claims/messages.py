@@ -80,6 +80,12 @@ MESSAGES = {
     "separation_date_reported": _(
         "Your employer has reported the day you stopped working, and that date counts. If it is wrong, mark it as wrong: an officer checks it with the employer."
     ),
+    "separation_date_required": _(
+        "Write the day you stopped working: the one-month wait before you can claim counts from it."
+    ),
+    "cancel_not_allowed": _(
+        "An officer has already started on this claim, so it can no longer be cancelled here. Call the video desk or visit the branch office."
+    ),
     "bank_unknown": _("Choose your bank from the list."),
     "account_number_length": _("An account number has 10 to 16 digits."),
     "step_unknown": _("This step does not exist."),
@@ -249,6 +255,13 @@ REASON_LABELS = {
 }
 
 # What a member reads when a claim is rejected: the reason and what to do next.
+# The same refusal when no correction was ever asked: the member is not told of a
+# correction period they never had.
+REJECTION_WITHOUT_CORRECTION = {
+    "documents_incomplete": _(
+        "The documents were incomplete or unreadable. File a new claim with all the documents."
+    ),
+}
 REJECTION_LABELS = {
     "documents_incomplete": _(
         "The documents were incomplete or unreadable after the correction period. File a new claim with all the documents."

@@ -272,23 +272,65 @@ def claim_preview(
     case, source = _case(participant, request, as_of)
     decision = decide(case)
     wants_branch = request.prefer_branch or request.appointment_kind == AppointmentKind.BRANCH
-    channel = (
-        # The counter is the rules' branch channel: any eligible claim (domain Channels).
-        Channel.COUNTER
-        if request.at_counter
-        else Channel.APP
-        if "app" in decision.channels and not wants_branch
-        else Channel.BRANCH
-        if wants_branch
-        else Channel.ONLINE_ASSISTED
-    )
     return Preview(
         case=case,
         decision=decision,
-        channel=channel,
+        channel=channel_for(decision, wants_branch=wants_branch, at_counter=request.at_counter),
         payment_due=payment_due(as_of, decision.payment_within_working_days),
         separation_source=source,
     )
+
+
+def channel_for(decision: Decision, *, wants_branch: bool, at_counter: bool = False) -> str:
+    """The app when the rules allow it and the member did not ask for the branch, else
+    the branch when asked, else online with an officer (domain reference, Channels). A
+    claim an officer files at the counter is the rules' branch channel: any eligible
+    claim, on the counter channel."""
+    if at_counter:
+        return Channel.COUNTER
+    if "app" in decision.channels and not wants_branch:
+        return Channel.APP
+    return Channel.BRANCH if wants_branch else Channel.ONLINE_ASSISTED
+
+
+# Refusals the member lifts inside the wizard itself: the NPWP is given on the bank
+# screen (PP 68/2009 threshold), so it never stops a member before they start.
+LIFTED_IN_WIZARD = frozenset({"npwp_missing"})
+
+
+def blocking_refusals(decision: Decision) -> tuple[str, ...]:
+    """The refusals that stop a claim before any effort (all but those the wizard lifts)."""
+    return tuple(code for code in decision.refusals if code not in LIFTED_IN_WIZARD)
+
+
+def _refuse_early(
+    participant: Participant, draft: ClaimDraft, step: str, cleaned: dict[str, Any]
+) -> None:
+    """Tell "not yet" on the screen that decides it (reason, or the date the member
+    types), never after the uploads, the face check, the bank and the booking."""
+    answered = ClaimDraft(participant=participant, data={**draft.data, step: cleaned})
+    request = request_from_draft(answered)
+    if not request.reason:
+        return
+    reason = Reason(request.reason)
+    if (
+        step == "data"
+        and reason.needs_separation_date
+        and reported_separation_date(participant) is None
+        and request.separation_date is None
+    ):
+        # Without the employer's report the waiting period runs from the member's date
+        # (Permenaker 4/2022 Art. 8-11): it is needed to tell them when they can claim.
+        raise drafts.DraftError("separation_date", "separation_date_required")
+    decision = claim_preview(participant=participant, request=request).decision
+    refusals = blocking_refusals(decision)
+    if refusals:
+        raise ClaimError(
+            "not_eligible",
+            refusals=list(refusals),
+            decision=decision,
+            explanations=[e for e in decision.explain("id") if e["code"] in refusals],
+        )
 
 
 def _appointment_kind(channel: str, request: ClaimRequest) -> str:
@@ -660,6 +702,29 @@ def claim_transition(
     return locked
 
 
+def claim_cancellable(claim: Claim) -> bool:
+    """Received and not yet started by an officer: no officer has moved or taken it."""
+    return claim.status == Status.SUBMITTED and not claim.events.filter(actor="officer").exists()
+
+
+def claim_cancel(*, claim: Claim, acting_user: Any = None) -> Claim:
+    """The member withdraws a claim no officer has started; its appointment is freed. A
+    second tap returns the cancelled claim unchanged."""
+    with transaction.atomic():
+        locked = Claim.objects.select_for_update().get(pk=claim.pk)
+        if locked.status == Status.CANCELLED:
+            return locked
+        if not claim_cancellable(locked):
+            raise ClaimError("cancel_not_allowed")
+        return claim_transition(
+            claim=locked,
+            to_status=Status.CANCELLED,
+            actor="member",
+            acting_user=acting_user,
+            reason="cancelled by the member",
+        )
+
+
 def step_save(
     *, participant: Participant, draft: ClaimDraft, step: str, answers: dict[str, Any], version: int
 ) -> ClaimDraft:
@@ -678,6 +743,8 @@ def step_save(
         reported = reported_separation_date(participant)
         if reported is not None and typed and date.fromisoformat(typed) != reported:
             raise ClaimError("separation_date_reported", reported=reported.isoformat())
+    if step in ("reason", "data"):
+        _refuse_early(participant, draft, step, drafts.clean_step(step, answers))
     return drafts.draft_save(draft=draft, step=step, answers=answers, version=version)
 
 

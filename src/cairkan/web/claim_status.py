@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from cairkan.accounts.models import MemberAccount
 from cairkan.claims.messages import (
@@ -19,12 +20,15 @@ from cairkan.claims.messages import (
     DOCUMENT_LABELS,
     REASON_LABELS,
     REJECTION_LABELS,
+    REJECTION_WITHOUT_CORRECTION,
     claim_message,
 )
 from cairkan.claims.models import Claim, Status
 from cairkan.claims.services import (
     STAGES,
     ClaimError,
+    claim_cancel,
+    claim_cancellable,
     claim_correct,
     correction_asked_at,
     correction_items,
@@ -88,6 +92,16 @@ def _paid_on(claim: Claim) -> datetime | None:
     return payout.settled_at if payout is not None else None
 
 
+def _rejection(claim: Claim) -> str:
+    """Why the claim was rejected, in the words that fit what happened to it."""
+    if claim.status != Status.REJECTED:
+        return ""
+    asked = claim.events.filter(to_status=Status.NEEDS_FIX).exists()
+    if not asked and claim.rejection_code in REJECTION_WITHOUT_CORRECTION:
+        return str(REJECTION_WITHOUT_CORRECTION[claim.rejection_code])
+    return str(REJECTION_LABELS.get(claim.rejection_code, ""))
+
+
 @never_cache
 @member_required
 def claim_detail(request: HttpRequest, claim_id: Any) -> HttpResponse:
@@ -120,15 +134,33 @@ def claim_detail(request: HttpRequest, claim_id: Any) -> HttpResponse:
         "tax": rupiah(claim.tax, lang),
         "bank_name": BANKS.get(claim.bank_code, claim.bank_code),
         "corrections": [_item_label(item) for item in correction_items(claim)],
-        "rejection": REJECTION_LABELS.get(claim.rejection_code, ""),
+        "rejection": _rejection(claim),
         "payout_failure": _payout_failure(claim),
         "officer_note": officer_note(claim),
-        "appointment": claim.appointments.filter(state="booked").first(),
+        # A rejected or cancelled claim shows no amount, date or appointment as if valid.
+        "halted": halted,
+        "appointment": None if halted else claim.appointments.filter(state="booked").first(),
+        "cancellable": claim_cancellable(claim),
         "events": [(e.at, Status(e.to_status).label) for e in claim.events.all()],
         "tax_slip": claim.status == Status.PAID,
         "paid_on": _paid_on(claim),
     }
     return render(request, "web/claim/detail.html", context)
+
+
+@never_cache
+@member_required
+@require_POST
+def claim_cancel_page(request: HttpRequest, claim_id: Any) -> HttpResponse:
+    """The member withdraws their claim before an officer starts on it."""
+    claim = _own_claim(request, claim_id)
+    try:
+        claim_cancel(claim=claim)
+    except ClaimError as exc:
+        context = {"claim": claim, "error": claim_message(exc.code, exc.params)}
+        return render(request, "web/claim/cancel_refused.html", context, status=400)
+    messages.success(request, _("Your claim is cancelled. You can file a new one at any time."))
+    return redirect("claim_detail", claim_id=claim.public_id)
 
 
 @never_cache  # private, no-store: a tax slip carries the NIK and never sits in a shared cache

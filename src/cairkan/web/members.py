@@ -1,4 +1,4 @@
-"""Member pages: registration, login, the account page and recovery.
+"""Member pages: registration, login and recovery (the account page: ``web.account``).
 
 Thin views: each calls an accounts service and turns its ``AccountError`` code into the
 Indonesian sentence of ``accounts.messages``; what the member typed stays in the form.
@@ -22,7 +22,7 @@ from django.contrib.auth import logout as auth_logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -32,15 +32,7 @@ from cairkan.accounts import services
 from cairkan.accounts.clients import client_address
 from cairkan.accounts.messages import WARNINGS, is_throttled, message_for
 from cairkan.accounts.models import MemberAccount, Registration
-from cairkan.accounts.selectors import verified_participant
 from cairkan.accounts.services import AccountError
-from cairkan.biometrics.services import face_status
-from cairkan.claims.models import OPEN_STATUSES, Claim, ClaimDraft, Status
-from cairkan.claims.services import stage_of
-from cairkan.jht.messages import rupiah
-from cairkan.members.balances import participant_balance
-from cairkan.members.models import Membership, Participant
-from cairkan.web.claim_next import what_next
 from cairkan.web.forms import (
     CodeForm,
     IdentityForm,
@@ -372,54 +364,6 @@ def login_code(request: HttpRequest) -> HttpResponse:
 def logout_page(request: HttpRequest) -> HttpResponse:
     auth_logout(request)
     return redirect("landing")
-
-
-# --- the account page -------------------------------------------------------------------
-
-
-@never_cache
-@member_required
-def account_page(request: HttpRequest) -> HttpResponse:
-    account: MemberAccount = request.member  # type: ignore[attr-defined]
-    participant: Participant = account.participant
-    status = face_status(participant=participant)
-    context: dict[str, Any] = {
-        "account": account,
-        "participant": participant,
-        "enrolled": False,
-        "face": status,
-    }
-    # Balance, KPJ numbers and claims only once the face matched the registry photo: an
-    # unenrolled account may belong to a stranger who knew the member's identity data.
-    verified = verified_participant(account=account)
-    if verified is not None:
-        today = timezone.localdate()
-        context |= {
-            "enrolled": True,
-            "memberships": Membership.objects.filter(participant=verified).order_by("kpj"),
-            "balance": rupiah(
-                participant_balance(participant=verified, as_of=today),
-                "en" if (translation.get_language() or "id").startswith("en") else "id",
-            ),
-            "as_of": today,
-            **_claim_summary(verified),
-        }
-    return _render(request, "account.html", context)
-
-
-def _claim_summary(participant: Participant) -> dict[str, Any]:
-    """The account page's claim card: the open claim, or where the draft resumes."""
-    open_claim = Claim.objects.filter(participant=participant, status__in=OPEN_STATUSES).first()
-    draft = ClaimDraft.objects.filter(participant=participant).first()
-    return {
-        "open_claim": open_claim,
-        "open_stage": stage_of(open_claim)[1] if open_claim else "",
-        "open_status": Status(open_claim.status).label if open_claim else "",
-        "open_next": what_next(open_claim) if open_claim else "",
-        "has_draft": draft is not None and draft.step != "who",
-        "resume_url": reverse(RESUME_URLS.get(draft.step, "claim_start")) if draft else "",
-        "has_claims": Claim.objects.filter(participant=participant).exists(),
-    }
 
 
 # --- recovery -----------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from cairkan.web import (
+    account,
     bookings,
     claim_status,
     face,
@@ -27,7 +28,11 @@ urlpatterns = [
     path("masuk/", members.login_page, name="login"),
     path("masuk/kode/", members.login_code, name="login_code"),
     path("keluar/", members.logout_page, name="logout"),
-    path("akun/", members.account_page, name="account"),
+    path("akun/", account.account_page, name="account"),
+    path("akun/saldo.pdf", account.own_statement, {"fmt": "pdf"}, name="own_statement_pdf"),
+    path("akun/saldo.csv", account.own_statement, {"fmt": "csv"}, name="own_statement_csv"),
+    path("akun/pesan/", account.sent_messages, name="sent_messages"),
+    path("akun/kontak/", account.change_contact, name="change_contact"),
     path("pulihkan/", members.recover, name="recover"),
     path("pulihkan/wajah/", face.recover_face, name="recover_face"),
     path("pulihkan/kata-sandi/", members.recover_password, name="recover_password"),
@@ -58,6 +63,7 @@ urlpatterns = [
         name="claim_booking_cancel",
     ),
     path("klaim/<uuid:claim_id>/perbaiki/", claim_status.claim_fix, name="claim_fix"),
+    path("klaim/<uuid:claim_id>/batalkan/", claim_status.claim_cancel_page, name="claim_cancel"),
     path("klaim/<uuid:claim_id>/bukti-potong/", claim_status.claim_tax_slip, name="claim_tax_slip"),
     # An heir's death claim for a deceased member (no account: the session holds the draft).
     path("ahli-waris/", heirs.start, name="heir_start"),

@@ -37,6 +37,7 @@ from cairkan.claims.messages import (
     claim_message,
 )
 from cairkan.claims.models import OPEN_STATUSES, Claim, ClaimDraft, DocumentUpload
+from cairkan.claims.outlook import PROVEN_BY_DOCUMENT, Outlook, ReasonOutlook, claim_outlook
 from cairkan.claims.services import (
     ClaimError,
     Preview,
@@ -47,9 +48,10 @@ from cairkan.claims.services import (
     step_save,
 )
 from cairkan.integrations.bank.base import BANKS
+from cairkan.jht import Reason
 from cairkan.jht.messages import rupiah
 from cairkan.web import face
-from cairkan.web.claim_forms import BankForm, DataForm, ReasonForm, WhoForm
+from cairkan.web.claim_forms import OWN_REASONS, BankForm, DataForm, ReasonForm, WhoForm
 from cairkan.web.members import RESUME_URLS, member_required
 
 STEP_URLS = RESUME_URLS
@@ -143,16 +145,30 @@ def wizard_screen(view: View) -> View:
         ).first()
         if open_claim is not None:
             return redirect("claim_detail", claim_id=open_claim.public_id)
-        request.draft = drafts.draft_for(participant=account.participant)  # type: ignore[attr-defined]
+        draft = drafts.draft_for(participant=account.participant)
+        outlook = claim_outlook(participant=account.participant)
+        if view.__name__ != "start" and not outlook.can_start and "who" not in draft.data:
+            # Not yet: the first screen (``start``) says why and from when, before any
+            # effort; the later screens send the member there.
+            return redirect("claim_start")
+        request.draft = draft  # type: ignore[attr-defined]
+        request.outlook = outlook  # type: ignore[attr-defined]
         return view(request, *args, **kwargs)
 
     return wrapper
 
 
-def _steps_for(draft: ClaimDraft, preview: Preview | None) -> list[str]:
-    """The screens this claim goes through: the appointment only off the app channel."""
-    in_app = preview is None or preview.channel == "app"
-    return [s for s in drafts.STEPS if not (s == "schedule" and in_app)]
+def _steps_for(draft: ClaimDraft, outlook: Outlook) -> tuple[list[str], bool]:
+    """The screens this claim goes through (the appointment only off the app channel),
+    and whether their number is known. The outlook gives the channel from the first
+    screen: the reason's once chosen, before that the one every open reason shares. When
+    open reasons differ (rare: a working member past retirement age with ten years of
+    membership), the count is left out until the reason is chosen rather than changed."""
+    chosen = outlook.of(draft.data.get("reason", {}).get("reason", ""))
+    channels = {chosen.channel} if chosen is not None else set(outlook.channels)
+    in_app = channels == {"app"} or not channels
+    steps = [s for s in drafts.STEPS if not (s == "schedule" and in_app)]
+    return steps, len(channels) <= 1
 
 
 def _preview(draft: ClaimDraft) -> Preview | None:
@@ -164,8 +180,8 @@ def _preview(draft: ClaimDraft) -> Preview | None:
         return None
 
 
-def _next_url(draft: ClaimDraft, step: str) -> str:
-    steps = _steps_for(draft, _preview(draft))
+def _next_url(draft: ClaimDraft, step: str, outlook: Outlook) -> str:
+    steps, _known = _steps_for(draft, outlook)
     following = steps[min(steps.index(step) + 1, len(steps) - 1)] if step in steps else "review"
     return reverse(STEP_URLS[following])
 
@@ -178,14 +194,13 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     draft: ClaimDraft = request.draft  # type: ignore[attr-defined]
-    preview = context.get("preview") or _preview(draft)
-    steps = _steps_for(draft, preview)
+    steps, known = _steps_for(draft, request.outlook)  # type: ignore[attr-defined]
     number = steps.index(step) + 1 if step in steps else len(steps)
     base = {
         "draft": draft,
         "step": step,
         "step_number": number,
-        "step_count": len(steps),
+        "step_count": len(steps) if known else None,
         "step_title": STEP_TITLES[step],
         "back_url": reverse(STEP_URLS[steps[number - 2]]) if number > 1 else reverse("account"),
         "helper": helper_from_draft(draft),
@@ -219,8 +234,20 @@ def _save(
     except drafts.DraftError as exc:
         return None, exc.field, claim_message(exc.code, exc.params)
     except ClaimError as exc:
-        return None, "", claim_message(exc.code, exc.params)
-    return redirect(_next_url(saved, step)), "", ""
+        return None, "", _refusal_text(exc)
+    return redirect(_next_url(saved, step, request.outlook)), "", ""  # type: ignore[attr-defined]
+
+
+def _refusal_text(exc: ClaimError) -> str:
+    """The refusal's sentence; for "not yet", each reason and its date in the member's
+    language."""
+    message = claim_message(exc.code, exc.params)
+    decision = exc.params.get("decision")
+    if exc.code != "not_eligible" or decision is None:
+        return message
+    codes = exc.params.get("refusals", [])
+    reasons = [e["message"] for e in decision.explain(language()) if e["code"] in codes]
+    return " ".join([message, *reasons])
 
 
 def _bind_error(form: Any, field: str, message: str) -> str:
@@ -254,19 +281,66 @@ def _form_step(
 # --- the screens ------------------------------------------------------------------------
 
 
+OTHER_PATH = "lain"  # ?lain=1: the reasons proven by their own document, when nothing else is open
+
+
 @wizard_screen
 def start(request: HttpRequest) -> HttpResponse:
     draft: ClaimDraft = request.draft  # type: ignore[attr-defined]
+    outlook: Outlook = request.outlook  # type: ignore[attr-defined]
+    if not outlook.can_start and request.GET.get(OTHER_PATH) != "1" and "who" not in draft.data:
+        return _not_yet(request, outlook)
     saved = draft.data.get("who", {})
     initial = {**saved, "helper": "1" if saved.get("helper") else "0"}
-    return _form_step(request, "who", WhoForm(request.POST or None, initial=initial), "who.html")
+    form = WhoForm(request.POST or None, initial=initial)
+    extra = {
+        "open_reasons": _reason_labels(outlook.open_reasons),
+        "action": request.get_full_path(),
+    }
+    return _form_step(request, "who", form, "who.html", extra)
+
+
+def _reason_labels(reasons: Iterable[ReasonOutlook]) -> list[str]:
+    return [str(REASON_LABELS.get(r.reason, r.reason)) for r in reasons]
+
+
+def _not_yet(request: HttpRequest, outlook: Outlook) -> HttpResponse:
+    """The first screen of a member who cannot claim yet: why, in plain words, and from
+    when; nothing to fill in. A tap on "start" anyway (an old tab) gets the same page."""
+    context = {
+        "not_yet": outlook.not_yet(language()),
+        "opens_on": outlook.next_opening,
+        "other": _reason_labels(r for r in outlook.reasons if r.reason in PROVEN_BY_DOCUMENT),
+        "other_url": f"{reverse('claim_start')}?{OTHER_PATH}=1",
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "web/claim/not_yet.html", context, status=status)
 
 
 @wizard_screen
 def reason(request: HttpRequest) -> HttpResponse:
     draft: ClaimDraft = request.draft  # type: ignore[attr-defined]
+    outlook: Outlook = request.outlook  # type: ignore[attr-defined]
     form = ReasonForm(request.POST or None, initial=draft.data.get("reason", {}))
-    return _form_step(request, "reason", form, "reason.html")
+    chosen = form["reason"].value()
+    mixed = len(outlook.channels) > 1
+    lang = language()
+    rows = []
+    for code, label in OWN_REASONS:
+        known = outlook.of(str(code))
+        rows.append(
+            {
+                "value": code,
+                "label": label,
+                "open": known is None or known.open,
+                "checked": str(chosen) == str(code),
+                # When open reasons take different channels, each says which (and so
+                # how many screens) before it is chosen.
+                "channel": CHANNEL_LABELS[known.channel] if known and known.open and mixed else "",
+                "why_not": " ".join(known.explain(lang)) if known and not known.open else "",
+            }
+        )
+    return _form_step(request, "reason", form, "reason.html", {"rows": rows})
 
 
 def _prefilled(draft: ClaimDraft) -> list[tuple[str, str, str]]:
@@ -307,8 +381,11 @@ def data(request: HttpRequest) -> HttpResponse:
         return redirect("claim_reason")
     rows = _prefilled(draft)
     reported = any(field == "separation_date" for field, _label, _value in rows)
+    reason = Reason(draft.data["reason"]["reason"])
     form = DataForm(request.POST or None, initial=draft.data.get("data", {}))
-    extra = {"rows": rows, "reported": reported}
+    # Asked only when the rules count from it and the employer did not report it: not of
+    # a partial-withdrawal or retirement claimant (Permenaker 4/2022 Art. 8-11).
+    extra = {"rows": rows, "asks_date": reason.needs_separation_date and not reported}
     return _form_step(request, "data", form, "data.html", extra, answers=_dated)
 
 
@@ -365,7 +442,7 @@ def claim_face(request: HttpRequest) -> HttpResponse:
             request, _("Enrol your face first: the claim's face check compares with it.")
         )
         return redirect("register_face")
-    steps = _steps_for(draft, _preview(draft))
+    steps, _known = _steps_for(draft, request.outlook)  # type: ignore[attr-defined]
     return face.face_page(
         request,
         Purpose.CLAIM,
@@ -437,8 +514,9 @@ def schedule(request: HttpRequest) -> HttpResponse:
     return _page(request, "schedule", "schedule.html", context, status)
 
 
-def _first_incomplete(draft: ClaimDraft, preview: Preview | None) -> str | None:
-    for step in _steps_for(draft, preview):
+def _first_incomplete(draft: ClaimDraft, outlook: Outlook) -> str | None:
+    steps, _known = _steps_for(draft, outlook)
+    for step in steps:
         if step in ("review", "face"):
             continue
         if step not in draft.data:
@@ -450,7 +528,7 @@ def _first_incomplete(draft: ClaimDraft, preview: Preview | None) -> str | None:
 def review(request: HttpRequest) -> HttpResponse:
     draft: ClaimDraft = request.draft  # type: ignore[attr-defined]
     preview = _preview(draft)
-    missing_step = _first_incomplete(draft, preview)
+    missing_step = _first_incomplete(draft, request.outlook)  # type: ignore[attr-defined]
     if preview is None or missing_step:
         return redirect(STEP_URLS[missing_step or "reason"])
     key = f"web-{draft.public_id}"
