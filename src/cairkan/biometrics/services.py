@@ -761,7 +761,7 @@ def _unlock(
     )
 
 
-def unlock_after_cooling_off(*, participant: Participant) -> None:
+def unlock_after_cooling_off(*, participant: Participant, now: datetime | None = None) -> None:
     """The member opens one new round alone once the waiting time has passed."""
     rules = policy()
     with transaction.atomic():
@@ -770,7 +770,7 @@ def unlock_after_cooling_off(*, participant: Participant) -> None:
             raise UnlockRefused("not_locked")
         if step.self_unlocks >= rules.self_unlocks:
             raise UnlockRefused("self_unlock_used")
-        if timezone.now() < step.locked_at + rules.cooling_off:
+        if (now or timezone.now()) < step.locked_at + rules.cooling_off:
             raise UnlockRefused("cooling_off_not_over")
         step.self_unlocks += 1
         _unlock(
