@@ -27,7 +27,7 @@ Reported:
 - hours from lock to unlock by the video call (median, p95) and how many found no seat;
 - the same with the member's own cooling-off as well (one new round alone after 24 h,
   first lock only: ``unlock_after_cooling_off(now=...)``), whichever comes first; a
-  member who opened the step alone cancels the call, whose seat goes back;
+  member who opened the step alone has the call cancelled, whose seat goes back;
 - the share of locked members unlocked without travel, against the 0 % of the JMO
   baseline the field study describes (every lock needs a trip to the Mall Pelayanan
   Publik);
@@ -200,15 +200,14 @@ def run(members: int, days: int, seats_table: list[int], population: int) -> Non
                 step = FaceStep.objects.get(participant=participant)
                 if step.locked_at is None:
                     continue  # the call came first
+                had_call = UnlockBooking.objects.filter(
+                    participant=participant, status=UnlockBooking.Status.BOOKED
+                ).exists()
+                # The service cancels the call booked meanwhile: its seat goes back.
                 unlock_after_cooling_off(participant=participant, now=now)
                 outcome.by_cooling_off += 1
                 outcome.hours.append((now - locked_at[participant.pk]).total_seconds() / 3600)
-                open_call = UnlockBooking.objects.filter(
-                    participant=participant, status=UnlockBooking.Status.BOOKED
-                ).first()
-                if open_call is not None:
-                    appointments.booking_cancel(booking=open_call, reason="opened alone")
-                    outcome.calls_cancelled += 1
+                outcome.calls_cancelled += had_call
             else:  # the booked call
                 booking.refresh_from_db()
                 if booking.status != UnlockBooking.Status.BOOKED:

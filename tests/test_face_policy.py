@@ -307,6 +307,20 @@ def test_cooling_off_opens_one_new_round_then_an_officer_must(enrolled) -> None:
     assert unlocked.last().acting_user == officer
 
 
+def test_a_call_booked_before_the_cooling_off_opened_the_step_is_cancelled(enrolled) -> None:
+    """The member booked a call, then the waiting time opened the step: the call's seat
+    goes back to the calendar (an officer's check at that time would find nothing
+    locked)."""
+    lock(enrolled)
+    slot = _video_seats(seats=1)[0]
+    booking = appointments.unlock_book(participant=enrolled, starts_at=slot)
+    assert slot not in {s.starts_at for s in appointments.free_slots(kind="video")}
+    unlock_after_cooling_off(participant=enrolled, now=timezone.now() + timedelta(hours=25))
+    booking.refresh_from_db()
+    assert booking.status == "cancelled"
+    assert slot in {s.starts_at for s in appointments.free_slots(kind="video")}
+
+
 def _video_seats(*, seats: int) -> list:
     """The video desk's published starts over the next working days (the one calendar)."""
     appointments.publish_capacity(

@@ -773,12 +773,20 @@ def unlock_after_cooling_off(*, participant: Participant, now: datetime | None =
         if (now or timezone.now()) < step.locked_at + rules.cooling_off:
             raise UnlockRefused("cooling_off_not_over")
         step.self_unlocks += 1
+        # A call booked meanwhile is no longer needed: its seat goes back to the calendar
+        # (an officer's check at that time would find nothing locked).
+        booked = UnlockBooking.objects.filter(
+            participant=participant, status=UnlockBooking.Status.BOOKED
+        )
+        cancelled = [str(pk) for pk in booked.values_list("pk", flat=True)]
+        booked.update(status=UnlockBooking.Status.CANCELLED, note="opened after the waiting time")
         _unlock(
             step,
             participant,
             UnlockMethod.COOLING_OFF,
             "new round after the waiting time",
             actor="member",
+            bookings_cancelled=cancelled,
         )
 
 
