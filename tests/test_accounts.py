@@ -146,7 +146,12 @@ def test_five_wrong_codes_burn_the_code() -> None:
     assert burnt.value.code == "code_too_many_tries"
 
 
-def test_password_is_checked_and_stored_with_argon2() -> None:
+def test_password_is_checked_and_stored_with_argon2(settings) -> None:
+    from cairkan.config import settings as production
+
+    # The suite stores with a fast hasher (settings_test); production's list is this.
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
+    assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     registration = services.registration_start(**RINA)
     services.registration_send_code(
         registration=registration, channel="email", destination="Rina@Contoh.example"

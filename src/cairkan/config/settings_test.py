@@ -5,7 +5,13 @@ import os
 os.environ.setdefault("CAIRKAN_ENV", "test")
 
 from cairkan.config.settings import *  # noqa: F403
-from cairkan.config.settings import DATABASES, VAR_DIR
+from cairkan.config.settings import DATABASES, PASSWORD_HASHERS, VAR_DIR
+
+# Argon2 costs ~0.2 s a hash by design; the suite creates and signs in thousands of
+# users. Tests store with a fast hasher, and still check with Argon2 (a stored Argon2
+# hash verifies); test_accounts proves production stores with Argon2.
+PRODUCTION_PASSWORD_HASHERS = PASSWORD_HASHERS
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, as in production: the in-memory test database shares one cache and fails
