@@ -12,6 +12,7 @@ from cairkan.claims.models import Claim, ClaimDraft, DocumentUpload
 from cairkan.demo.heirs import DECEASED_KPJ, DECEASED_NIK, SON, WIDOW
 from claim_steps import letter_photo
 from heir_claims import DEATH_DOCUMENTS, seed
+from test_claim_pages import id_message
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +75,9 @@ def test_an_heir_files_through_the_pages_and_a_double_tap_files_one_claim() -> N
         {"bank_code": "122", "account_number": "0010029008", "npwp": WIDOW.nik},
     )
     assert refused.status_code == 400
-    assert "GUSTI RAHMADI" in refused.content.decode()
+    # Refused as not in the heir's name, without naming whose it is (issue 14.4).
+    assert "GUSTI RAHMADI" not in refused.content.decode()
+    assert id_message("bank_holder_mismatch").split("(")[0] in refused.content.decode()
     response = client.post(
         reverse("heir_bank"),
         {"bank_code": WIDOW.bank_code, "account_number": WIDOW.account_number, "npwp": WIDOW.nik},

@@ -30,6 +30,7 @@ from test_claim_pages import (
     RETIREE,
     RETIREE_BANK,
     RINA,
+    free_times,
     member_client,
     post_step,
     walk_to_review,
@@ -114,9 +115,9 @@ def test_the_helpers_fields_sit_in_their_own_block_shown_only_for_a_helper() -> 
 def _filed_assisted_claim(client: Client, retiree: object) -> Claim:
     walk_to_review(client, retiree, "retirement", RETIREE_BANK)  # type: ignore[arg-type]
     post_step(client, "/klaim/rekening/", RETIREE_BANK, "/klaim/jadwal/")
-    page = client.get("/klaim/jadwal/").content.decode()
-    slot = re.findall(r'name="starts_at" value="([^"]+)"', page)[0]
-    post_step(client, "/klaim/jadwal/", {"kind": "video", "starts_at": slot}, "/klaim/tinjau/")
+    slot = free_times(client)[0]  # a day first, then its times (issue 14.5)
+    day_page = f"/klaim/jadwal/?hari={slot[:10]}"
+    post_step(client, day_page, {"kind": "video", "starts_at": slot}, "/klaim/tinjau/")
     client.post("/klaim/tinjau/", {})
     return Claim.objects.get(participant=retiree)
 

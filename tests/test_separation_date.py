@@ -156,8 +156,11 @@ def to_data_step(client: Client, participant: Participant) -> ClaimDraft:
 
 
 def test_the_wizard_refuses_a_date_other_than_the_employers(seeded) -> None:
-    client, nor = member_client(NOR)
-    draft = to_data_step(client, nor)
+    # Rina may claim (Nor, in her waiting period, is now told so on the first screen);
+    # her employer reported the date, so the page does not ask it: a date sent anyway
+    # is refused.
+    client, rina = member_client(RINA)
+    draft = to_data_step(client, rina)
     response = client.post(
         "/klaim/data/", {"separation_date": "01-08-2026", "version": draft.version}
     )

@@ -166,6 +166,9 @@ def test_large_text_enlarges_the_bank_list_and_the_helpers_relation_list(
             large_text(page)
         for path in ("/klaim/", "/klaim/rekening/"):
             page.goto(live_server.url + path)
+            if path == "/klaim/":
+                # The helper's fields show once "someone helps me" is chosen (issue 14.2).
+                page.check('input[name="helper"][value="1"]')
             sizes[f"{path} {text}"] = page.evaluate(SELECT_JS)
     normal = {
         c["name"]: c for path in ("/klaim/", "/klaim/rekening/") for c in sizes[f"{path} normal"]
