@@ -11,46 +11,27 @@ names a member and another officer's walk-in is never at hand.
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from cairkan.audit.services import audit_record
 from cairkan.backoffice import selectors
 from cairkan.backoffice.access import staff_required
-from cairkan.biometrics import runtime
-from cairkan.biometrics.engine import UnreadableImage, assess_quality, decode_image
-from cairkan.biometrics.frames import count_frames, frame_parts
-from cairkan.biometrics.messages import COACHING, LOCKED, OUTCOMES, STEPS
-from cairkan.biometrics.messages import ERRORS as FACE_ERRORS
+from cairkan.backoffice.counter_forms import BankForm, ConsentForm, ReasonForm, WalkInForm
 from cairkan.biometrics.models import FaceAttempt, Outcome, Purpose
-from cairkan.biometrics.policy import policy
 from cairkan.biometrics.services import (
-    ChallengeInvalid,
-    FaceError,
-    FaceStepLocked,
-    Prompt,
-    answer_check,
-    answered_frames,
-    challenge_issue,
-    challenge_prompt,
     face_status,
-    frames_count_check,
-    prompt_answer,
-    verification_submit,
 )
 from cairkan.claims import drafts
 from cairkan.claims.counter import (
@@ -58,8 +39,6 @@ from cairkan.claims.counter import (
     claim_number,
     claims_by_number,
     consent_text,
-    counter_face_reference,
-    counter_tester_mode,
     walk_in_member,
 )
 from cairkan.claims.documents import UploadError, upload_whole
@@ -68,7 +47,6 @@ from cairkan.claims.models import (
     OPEN_STATUSES,
     Claim,
     ClaimDraft,
-    CounterConsent,
     DocumentUpload,
     Status,
 )
@@ -85,9 +63,7 @@ from cairkan.claims.services import (
     stage_of,
     step_save,
 )
-from cairkan.integrations import loading
 from cairkan.integrations.bank.base import BANKS
-from cairkan.integrations.registry.sandbox import SandboxPopulationRegistry
 from cairkan.jht.messages import rupiah
 from cairkan.members.models import Participant
 
@@ -97,83 +73,18 @@ MAX_FRAME = 8 * 1024 * 1024  # as the member's face page
 MAX_COACHING_FRAME = 300 * 1024
 # Where the member can ask about the claim by its number (printed on the receipt).
 HELP_DESK = "Mall Pelayanan Publik Amuntai · BPJS Ketenagakerjaan 175"
-NUMERIC = {"inputmode": "numeric", "autocomplete": "off"}
-# A death claim is the heirs' (domain reference, Channels), never the member's own.
-OWN_REASONS = [(code, label) for code, label in REASON_LABELS.items() if code != "death"]
 
 
-class WalkInForm(forms.Form):
-    nik = forms.CharField(
-        label=gettext_lazy("NIK (16 digits, from the e-KTP)"),
-        max_length=24,
-        widget=forms.TextInput(attrs=NUMERIC),
-    )
-    kpj = forms.CharField(
-        label=gettext_lazy("KPJ number (11 digits, from the membership card)"),
-        max_length=20,
-        widget=forms.TextInput(attrs=NUMERIC),
-    )
-
-
-class ReasonForm(forms.Form):
-    reason = forms.ChoiceField(
-        label=gettext_lazy("Why the member claims"),
-        choices=OWN_REASONS,
-        widget=forms.RadioSelect,
-        error_messages={"required": gettext_lazy("Choose one of the listed reasons.")},
-    )
-    separation_date = forms.DateField(
-        label=gettext_lazy("The day the member stopped working (only without an employer report)"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"],
-    )
-
-
-class BankForm(forms.Form):
-    bank_code = forms.ChoiceField(
-        label=gettext_lazy("Bank"),
-        choices=[("", "—"), *BANKS.items()],
-        error_messages={"required": gettext_lazy("Choose the member's bank from the list.")},
-    )
-    account_number = forms.CharField(
-        label=gettext_lazy("Account number (from the savings book)"),
-        max_length=24,
-        widget=forms.TextInput(attrs=NUMERIC),
-    )
-    npwp = forms.CharField(
-        label=gettext_lazy("NPWP (tax number), if the member has one"),
-        max_length=24,
-        required=False,
-        widget=forms.TextInput(attrs=NUMERIC),
-    )
-
-
-class ConsentForm(forms.Form):
-    method = forms.ChoiceField(
-        label=gettext_lazy("How the member agreed"),
-        choices=CounterConsent.Method.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": gettext_lazy("Choose how the member agreed.")},
-    )
-    agreed = forms.BooleanField(
-        label=gettext_lazy("I read the consent to the member and the member agreed"),
-        error_messages={
-            "required": gettext_lazy("Read the consent to the member and record that they agreed.")
-        },
-    )
-
-
-def _language() -> str:
+def page_language() -> str:
     return "en" if (get_language() or "id").startswith("en") else "id"
 
 
-def _walk_in(request: HttpRequest) -> Participant | None:
+def walk_in_of(request: HttpRequest) -> Participant | None:
     pk = request.session.get(WALK_IN_KEY)
     return Participant.objects.filter(pk=pk).first() if pk else None
 
 
-def _no_walk_in(request: HttpRequest) -> HttpResponse:
+def no_walk_in(request: HttpRequest) -> HttpResponse:
     messages.warning(request, claim_message("walk_in_none"))
     return redirect("backoffice:counter")
 
@@ -341,9 +252,9 @@ def _file(request: HttpRequest, draft: ClaimDraft, preview: Preview) -> tuple[Cl
 
 @staff_required(PERMISSION)
 def claim_form(request: HttpRequest) -> HttpResponseBase:
-    participant = _walk_in(request)
+    participant = walk_in_of(request)
     if participant is None:
-        return _no_walk_in(request)
+        return no_walk_in(request)
     open_claim = Claim.objects.filter(participant=participant, status__in=OPEN_STATUSES).first()
     if open_claim is not None:  # one claim at a time: its status line, not a second filing
         messages.info(request, claim_message("claim_in_progress"))
@@ -393,7 +304,7 @@ def claim_form(request: HttpRequest) -> HttpResponseBase:
 def _claim_page(request: HttpRequest, draft: ClaimDraft, errors: list[str]) -> HttpResponse:
     participant = draft.participant
     preview = _preview(draft)
-    language = _language()
+    language = page_language()
     documents = _documents(draft, preview)
     documents_done = bool(documents) and all(
         row["upload"] and row["upload"].state == DocumentUpload.State.COMPLETE for row in documents
@@ -440,217 +351,6 @@ def _claim_page(request: HttpRequest, draft: ClaimDraft, errors: list[str]) -> H
 
 
 # --- the face check on the counter's camera ----------------------------------------------
-
-
-def _prompt_data(prompt: Prompt) -> dict[str, Any]:
-    return {
-        "challenge_id": str(prompt.challenge_id),
-        "index": prompt.index,
-        "count": prompt.count,
-        "code": prompt.code,
-        "text": str(STEPS.get(prompt.code, prompt.code)),
-        "nonce": prompt.nonce,
-        "last": prompt.last,
-    }
-
-
-def _face_error(code: str) -> str:
-    return str(FACE_ERRORS.get(code, FACE_ERRORS.get("invalid_capture", code)))
-
-
-@require_GET
-@staff_required(PERMISSION)
-def face(request: HttpRequest) -> HttpResponseBase:
-    participant = _walk_in(request)
-    if participant is None:
-        return _no_walk_in(request)
-    return _face_page(request, participant)
-
-
-def _face_page(
-    request: HttpRequest,
-    participant: Participant,
-    *,
-    prompt: Prompt | None = None,
-    error: str = "",
-    status: int = 200,
-) -> HttpResponse:
-    locked = False
-    if prompt is None:
-        try:
-            prompt = challenge_prompt(
-                challenge=challenge_issue(participant=participant, purpose=Purpose.CLAIM)
-            )
-        except FaceStepLocked:
-            locked = True
-    context = {
-        "participant": participant,
-        "tester": not locked and counter_tester_mode(participant=participant),
-        "prompt": _prompt_data(prompt) if prompt else None,
-        "locked": locked,
-        "locked_message": str(LOCKED) % {"count": policy().max_failures},
-        "failures_left": face_status(participant=participant).failures_left,
-        "error": error,
-        "texts": {
-            "ready": _("Get ready"),
-            "sending": _("Sending the photos…"),
-            "again": _("Try again"),
-            "continue": _("Continue"),
-            "tries_left": _("You have %(left)s tries left."),
-            "no_camera": _("The camera could not be started. Use the photo form below."),
-            "network": _("The connection dropped. Nothing is lost: press the button again."),
-        },
-    }
-    return render(request, "backoffice/counter/face.html", context, status=status)
-
-
-def _answer(request: HttpRequest, body: dict[str, Any], status: int = 200) -> HttpResponse:
-    if "application/json" in request.headers.get("Accept", ""):
-        return JsonResponse(body, status=status)
-    participant = _walk_in(request)
-    if status >= 400 and participant is not None:
-        return _face_page(request, participant, error=body["message"], status=status)
-    level = messages.SUCCESS if body.get("outcome") == Outcome.PASSED else messages.WARNING
-    messages.add_message(request, level, body["message"])
-    return redirect(body.get("redirect") or reverse("backoffice:counter_face"))
-
-
-def _next_challenge(participant: Participant) -> dict[str, Any] | None:
-    try:
-        challenge = challenge_issue(participant=participant, purpose=Purpose.CLAIM)
-    except FaceStepLocked:
-        return None
-    return {"id": str(challenge.pk), "prompt": _prompt_data(challenge_prompt(challenge=challenge))}
-
-
-@csrf_exempt  # checked by _face_submit, once the frame counter is in place
-@require_POST
-@staff_required(PERMISSION)
-def face_submit(request: HttpRequest) -> HttpResponseBase:
-    count_frames(request)  # before anything reads the body (CSRF reads the form)
-    return _face_submit(request)
-
-
-@csrf_protect
-def _face_submit(request: HttpRequest) -> HttpResponse:
-    """The member's face check on the counter's camera: the member's own challenge and
-    attempt policy (``verification_submit``: counted failures count, three lock the step),
-    compared with their enrolled face or the registry photo, recorded as this officer's."""
-    body: dict[str, Any]
-    participant = _walk_in(request)
-    if participant is None:
-        body = {
-            "outcome": "error",
-            "message": claim_message("walk_in_none"),
-            "redirect": reverse("backoffice:counter"),
-        }
-        return _answer(request, body, 403)
-    answer: dict[str, Any] = {
-        "challenge_id": request.POST.get("challenge_id", ""),
-        "index": request.POST.get("step", ""),
-        "nonce": request.POST.get("nonce", ""),
-    }
-    try:
-        challenge, prompt, _resent = answer_check(participant=participant, **answer)
-        frames_count_check(frame_parts(request))
-        uploads = list(request.FILES.getlist("frames"))
-        if any((upload.size or 0) > MAX_FRAME for upload in uploads):
-            raise FaceError("too_large")
-        frames = [upload.read() for upload in uploads]
-        if not prompt.last:
-            following = prompt_answer(participant=participant, frames=frames, **answer)
-            if "application/json" in request.headers.get("Accept", ""):
-                return JsonResponse({"outcome": "next", "prompt": _prompt_data(following)})
-            return _face_page(request, participant, prompt=following)
-        tester = request.POST.get("tester") == "1" and counter_tester_mode(participant=participant)
-        earlier = answered_frames(challenge_id=challenge.pk)
-        front = earlier[0][0] if earlier else frames[0]
-        verdict = verification_submit(
-            participant=participant,
-            frames=frames,
-            reference=counter_face_reference(
-                participant=participant, tester_front=front if tester else None
-            ),
-            helper=request.user,
-            **answer,
-        )
-    except WalkInRefused as refused:
-        return _answer(request, {"outcome": "error", "message": claim_message(refused.code)}, 409)
-    except FaceStepLocked:
-        return _answer(request, _locked_body())
-    except ChallengeInvalid as exc:
-        body = {
-            "outcome": "error",
-            "message": _face_error(exc.code),
-            "code": exc.code,
-            "challenge": _next_challenge(participant),
-        }
-        return _answer(request, body, 409)
-    except FaceError as exc:
-        body = {"outcome": "error", "message": _face_error(exc.code), "code": exc.code}
-        return _answer(request, body, 400)
-    if verdict.outcome == Outcome.PASSED:
-        if tester:  # the sandbox keeps the tester's face as the registry photo from now on
-            registry = loading.population_registry()
-            assert isinstance(registry, SandboxPopulationRegistry)
-            registry.tester_photo_set(nik=participant.nik, photo_jpeg=front)
-        draft = drafts.draft_for(participant=participant, helper=request.user)
-        with contextlib.suppress(drafts.DraftConflict):
-            drafts.draft_save(draft=draft, step="face", answers={}, version=draft.version)
-        body = {
-            "outcome": Outcome.PASSED,
-            "message": str(OUTCOMES["passed"]),
-            "redirect": reverse("backoffice:counter_claim") + "#bank",
-        }
-        return _answer(request, body)
-    if verdict.locked:
-        return _answer(request, _locked_body())
-    lines = [str(OUTCOMES.get(verdict.outcome, ""))]
-    lines += [
-        str(COACHING[c]) for c in (*verdict.quality, verdict.liveness_reason) if c in COACHING
-    ]
-    if verdict.counted:
-        lines.append(_("You have %(left)s tries left.") % {"left": verdict.failures_left})
-    body = {
-        "outcome": verdict.outcome,
-        "message": " ".join(line for line in lines if line),
-        "failures_left": verdict.failures_left,
-        "challenge": None if verdict.outcome == Outcome.REVIEW else _next_challenge(participant),
-        "redirect": reverse("backoffice:counter_claim")
-        if verdict.outcome == Outcome.REVIEW
-        else "",
-    }
-    return _answer(request, body)
-
-
-def _locked_body() -> dict[str, Any]:
-    return {
-        "outcome": "locked",
-        "message": str(LOCKED) % {"count": policy().max_failures},
-        "redirect": reverse("backoffice:counter_face"),
-    }
-
-
-@require_POST
-@staff_required(PERMISSION)
-def face_quality(request: HttpRequest) -> HttpResponseBase:
-    """Live coaching on one small frame; never an attempt."""
-    if _walk_in(request) is None:
-        return JsonResponse({"ok": False, "message": claim_message("walk_in_none")}, status=403)
-    upload = request.FILES.get("frame")
-    if upload is None or (upload.size or 0) > MAX_COACHING_FRAME:
-        return JsonResponse({"ok": False, "message": _face_error("invalid_capture")}, status=400)
-    try:
-        image = decode_image(upload.read())
-    except UnreadableImage as exc:
-        return JsonResponse({"ok": False, "message": _face_error(exc.code)}, status=400)
-    report = assess_quality(runtime.engine(), image, runtime.quality_limits())
-    codes = [code for code in report.codes if code in COACHING]
-    message = str(COACHING[codes[0]]) if codes else _("Good. Hold the phone still.")
-    return JsonResponse({"ok": report.ok, "codes": list(report.codes), "message": message})
-
-
-# --- the receipt ---------------------------------------------------------------------------
 
 
 def _status_line(claim: Claim) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cairkan.backoffice import calendar, counter, face, payments, signin, views
+from cairkan.backoffice import calendar, counter, counter_face, face, payments, signin, views
 
 app_name = "backoffice"
 
@@ -28,9 +28,9 @@ urlpatterns = [
     # Walk-in claims filed at the counter (issue 13.4).
     path("loket/", counter.find, name="counter"),
     path("loket/klaim/", counter.claim_form, name="counter_claim"),
-    path("loket/wajah/", counter.face, name="counter_face"),
-    path("loket/wajah/kirim/", counter.face_submit, name="counter_face_submit"),
-    path("loket/wajah/mutu/", counter.face_quality, name="counter_face_quality"),
+    path("loket/wajah/", counter_face.face, name="counter_face"),
+    path("loket/wajah/kirim/", counter_face.face_submit, name="counter_face_submit"),
+    path("loket/wajah/mutu/", counter_face.face_quality, name="counter_face_quality"),
     path("loket/tanda-terima/<uuid:claim_id>/", counter.receipt, name="counter_receipt"),
     # The face desk (issue 13.2) and the review band (13.3).
     path("wajah/", face.desk, name="face_desk"),
