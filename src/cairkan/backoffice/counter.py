@@ -42,7 +42,7 @@ from cairkan.claims.counter import (
     walk_in_member,
 )
 from cairkan.claims.documents import UploadError, upload_whole
-from cairkan.claims.messages import DOCUMENT_LABELS, REASON_LABELS, claim_message
+from cairkan.claims.messages import DOCUMENT_LABELS, REASON_LABELS, claim_message, document_rows
 from cairkan.claims.models import (
     OPEN_STATUSES,
     Claim,
@@ -183,21 +183,6 @@ def _save(request: HttpRequest, draft: ClaimDraft, step: str, answers: dict[str,
     return ""
 
 
-def _documents(draft: ClaimDraft, preview: Preview | None) -> list[dict[str, Any]]:
-    if preview is None:
-        return []
-    uploads = {u.kind: u for u in draft.uploads.all()}
-    return [
-        {
-            "kind": kind,
-            "label": DOCUMENT_LABELS.get(kind, kind),
-            "upload": uploads.get(kind),
-            "rejection": claim_message(uploads[kind].rejection) if kind in uploads else "",
-        }
-        for kind in preview.decision.documents
-    ]
-
-
 def _receive(request: HttpRequest, draft: ClaimDraft, kinds: tuple[str, ...]) -> list[str]:
     """Documents scanned or photographed at the counter: the wizard's upload checks."""
     errors = []
@@ -305,7 +290,7 @@ def _claim_page(request: HttpRequest, draft: ClaimDraft, errors: list[str]) -> H
     participant = draft.participant
     preview = _preview(draft)
     language = page_language()
-    documents = _documents(draft, preview)
+    documents = document_rows(draft=draft, kinds=preview.decision.documents if preview else ())
     documents_done = bool(documents) and all(
         row["upload"] and row["upload"].state == DocumentUpload.State.COMPLETE for row in documents
     )

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from cairkan.untrusted import DEFAULT_IMAGE_LIMITS
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from cairkan.claims.models import ClaimDraft
 
 MESSAGES = {
     "claim_in_progress": _(
@@ -321,3 +326,18 @@ def claim_message(code: str, params: dict[str, Any] | None = None) -> str:
         return text % params
     except (KeyError, TypeError, ValueError):
         return text
+
+
+def document_rows(*, draft: ClaimDraft, kinds: Iterable[str]) -> list[dict[str, Any]]:
+    """One row per document the rules ask for: its label, the draft's upload of it and
+    why that upload was refused (the member's wizard, the heirs' pages, the counter)."""
+    uploads = {u.kind: u for u in draft.uploads.all()}
+    return [
+        {
+            "kind": kind,
+            "label": DOCUMENT_LABELS.get(kind, kind),
+            "upload": uploads.get(kind),
+            "rejection": claim_message(uploads[kind].rejection) if kind in uploads else "",
+        }
+        for kind in kinds
+    ]

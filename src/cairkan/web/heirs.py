@@ -33,7 +33,7 @@ from cairkan.accounts.clients import client_address
 from cairkan.claims import appointments, drafts
 from cairkan.claims.documents import UploadError, upload_append, upload_start, upload_summary
 from cairkan.claims.heirs import HeirError, HeirInfo, heir_check, heir_draft_start, heir_of_draft
-from cairkan.claims.messages import CHANNEL_LABELS, DOCUMENT_LABELS, claim_message
+from cairkan.claims.messages import CHANNEL_LABELS, DOCUMENT_LABELS, claim_message, document_rows
 from cairkan.claims.models import (
     OPEN_STATUSES,
     Claim,
@@ -249,19 +249,6 @@ def start(request: HttpRequest) -> HttpResponse:
     return _page(request, "identity", "start.html", context, status)
 
 
-def _document_rows(draft: ClaimDraft, preview: Preview) -> list[dict[str, Any]]:
-    uploads = {u.kind: u for u in draft.uploads.all()}
-    return [
-        {
-            "kind": kind,
-            "label": DOCUMENT_LABELS.get(kind, kind),
-            "upload": uploads.get(kind),
-            "rejection": claim_message(uploads[kind].rejection) if kind in uploads else "",
-        }
-        for kind in preview.decision.documents
-    ]
-
-
 @heir_screen
 def documents(request: HttpRequest) -> HttpResponse:
     draft: ClaimDraft = request.heir_draft  # type: ignore[attr-defined]
@@ -272,7 +259,7 @@ def documents(request: HttpRequest) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
         errors = receive_files(request, preview.decision.documents, draft=draft)
-        rows = _document_rows(draft, preview)
+        rows = document_rows(draft=draft, kinds=preview.decision.documents)
         missing = [r["kind"] for r in rows if not r["upload"] or r["upload"].state != "complete"]
         if request.POST.get("action") == "continue" and not errors:
             if not missing:
@@ -282,7 +269,7 @@ def documents(request: HttpRequest) -> HttpResponse:
         elif not errors:
             return redirect("heir_documents")
     context = {
-        "rows": _document_rows(draft, preview),
+        "rows": document_rows(draft=draft, kinds=preview.decision.documents),
         "errors": errors,
         "accept": "image/jpeg,image/png,application/pdf",
         "upload_texts": upload_texts(),

@@ -35,6 +35,7 @@ from cairkan.claims.messages import (
     REASON_LABELS,
     RELATION_LABELS,
     claim_message,
+    document_rows,
 )
 from cairkan.claims.models import OPEN_STATUSES, Claim, ClaimDraft, DocumentUpload
 from cairkan.claims.outlook import PROVEN_BY_DOCUMENT, Outlook, ReasonOutlook, claim_outlook
@@ -389,19 +390,6 @@ def data(request: HttpRequest) -> HttpResponse:
     return _form_step(request, "data", form, "data.html", extra, answers=_dated)
 
 
-def _document_rows(draft: ClaimDraft, preview: Preview) -> list[dict[str, Any]]:
-    uploads = {u.kind: u for u in draft.uploads.all()}
-    return [
-        {
-            "kind": kind,
-            "label": DOCUMENT_LABELS.get(kind, kind),
-            "upload": uploads.get(kind),
-            "rejection": claim_message(uploads[kind].rejection) if kind in uploads else "",
-        }
-        for kind in preview.decision.documents
-    ]
-
-
 @wizard_screen
 def documents(request: HttpRequest) -> HttpResponse:
     draft: ClaimDraft = request.draft  # type: ignore[attr-defined]
@@ -411,7 +399,7 @@ def documents(request: HttpRequest) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
         errors = receive_files(request, preview.decision.documents, draft=draft)
-        rows = _document_rows(draft, preview)
+        rows = document_rows(draft=draft, kinds=preview.decision.documents)
         missing = [r["kind"] for r in rows if not r["upload"] or r["upload"].state != "complete"]
         if request.POST.get("action") == "continue" and not errors:
             if not missing:
@@ -425,7 +413,7 @@ def documents(request: HttpRequest) -> HttpResponse:
             return redirect("claim_documents")
     context = {
         "preview": preview,
-        "rows": _document_rows(draft, preview),
+        "rows": document_rows(draft=draft, kinds=preview.decision.documents),
         "errors": errors,
         "accept": "image/jpeg,image/png,application/pdf",
         "upload_texts": upload_texts(),
